@@ -1,0 +1,29 @@
+/**
+ * wmflow's MIME engine: parse real-world mail into a tree over its original bytes, edit headers
+ * and text bodies locally, add structure, and serialise with every untouched byte intact.
+ */
+export { parseMessage, type ParseOptions } from './parse.js';
+export { MimeMessage } from './mime-message.js';
+export { MimePart, type Segment } from './mime-part.js';
+export { HeaderBlock, type HeaderField, type AddHeaderOptions } from './header-block.js';
+export { MimeError, type MimeErrorCode } from './errors.js';
+export { DEFAULT_LIMITS, type MimeLimits } from './limits.js';
+export { readContentInfo, type ContentInfo } from './content-info.js';
+export { getText, readText, setText, type SetTextResult } from './text-body.js';
+export { decodeCharset, encodeCharset, canonicalCharset, type DecodedText } from './charset.js';
+export { decodeTransfer, encodeTransfer } from './transfer-encoding.js';
+export {
+  findReaderBodies,
+  findAttachments,
+  findRelatedParts,
+  findCalendarParts,
+  detectSecurity,
+  type ReaderBodies,
+  type AttachmentInfo,
+  type SecurityInfo,
+} from './structure.js';
+export { insertBodyPart, wrapInMixed, wrapAsAttachment, type WrapOptions } from './add-structure.js';
+export { buildBodyPart, type NewBodyContent } from './build-part.js';
+export { checkLineLengths, findLongLines, reencodeForLineLimit, MAX_LINE_OCTETS, type LongLine } from './line-limit.js';
+export { decodeWords, encodeUnstructured, formatHeaderField, MAX_HEADER_LINE } from './header-value.js';
+export type { LineEnding } from './line-ending.js';

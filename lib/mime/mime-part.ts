@@ -1,0 +1,119 @@
+import { readContentInfo, type ContentInfo } from './content-info.js';
+import { describePath, MimeError } from './errors.js';
+import type { HeaderBlock } from './header-block.js';
+
+/**
+ * What follows a part's header block: for a leaf, its body chunks; for a multipart, the
+ * preamble, delimiter lines and epilogue (raw bytes) interleaved with the child parts.
+ */
+export type Segment = Buffer | MimePart;
+
+/**
+ * One node of a parsed message. Untouched parts serialise to exactly the bytes they were
+ * parsed from: bodies are views into the original buffer, never copied or decoded unless asked.
+ */
+export class MimePart {
+  /** The part's header block (byte-preserving; see {@link HeaderBlock}). */
+  readonly headers: HeaderBlock;
+  /** The containing multipart, or null for the top-level message. */
+  parent: MimePart | null;
+  /** Nesting depth: 0 for the message itself. */
+  readonly depth: number;
+  /** Multipart subtype (`mixed`, `alternative`…) when the splitter treated it as a container. */
+  readonly multipart: string | false;
+  /** The multipart boundary, when this is a container. */
+  readonly boundary: string | undefined;
+  /** Body chunks (leaf) or preamble/delimiters/children/epilogue (multipart), in byte order. */
+  segments: Segment[] = [];
+  private bodyEdited = false;
+  private structureEdited = false;
+
+  constructor(headers: HeaderBlock, parent: MimePart | null, multipart: string | false, boundary: string | undefined) {
+    this.headers = headers;
+    this.parent = parent;
+    this.depth = parent ? parent.depth + 1 : 0;
+    this.multipart = multipart;
+    this.boundary = boundary;
+  }
+
+  /** Content-Type, transfer encoding, disposition and file name, read from the headers now. */
+  get info(): ContentInfo {
+    return readContentInfo(this.headers);
+  }
+
+  /** `type/subtype`, lower-cased. */
+  get mediaType(): string {
+    return this.info.mediaType;
+  }
+
+  /** Child parts of a multipart (empty for a leaf). */
+  get children(): MimePart[] {
+    return this.segments.filter((s): s is MimePart => s instanceof MimePart);
+  }
+
+  /** IMAP-style position: `''` for the message, `1`, `2.1`, … for parts. */
+  get path(): string {
+    if (!this.parent) return '';
+    const index = this.parent.children.indexOf(this) + 1;
+    return this.parent.path ? `${this.parent.path}.${index}` : String(index);
+  }
+
+  /** `message` or `part 2.1`, for messages that say where. */
+  get where(): string {
+    return describePath(this.path);
+  }
+
+  /** True for a leaf whose media type is `text/*`. */
+  get isText(): boolean {
+    return !this.multipart && this.mediaType.startsWith('text/');
+  }
+
+  /** The raw (still transfer-encoded) body of a leaf, as one buffer. */
+  rawBody(): Buffer {
+    if (this.multipart) throw new MimeError('MIME_UNSUPPORTED_EDIT', `${this.where} is a multipart and has no body of its own`, this.path);
+    const chunks = this.segments as Buffer[];
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  }
+
+  /** Byte length of the raw body (or of everything after the headers, for a multipart). */
+  get bodyLength(): number {
+    return this.segments.reduce((n, s) => n + (s instanceof MimePart ? s.byteLength : s.length), 0);
+  }
+
+  /** Byte length of the whole part as it would serialise now. */
+  get byteLength(): number {
+    return this.headers.byteLength + this.bodyLength;
+  }
+
+  /** Replaces the raw body of a leaf with already transfer-encoded bytes. */
+  replaceRawBody(bytes: Buffer): void {
+    if (this.multipart) throw new MimeError('MIME_UNSUPPORTED_EDIT', `${this.where} is a multipart and has no body of its own`, this.path);
+    this.segments = [bytes];
+    this.bodyEdited = true;
+  }
+
+  /** Marks a structural change (parts inserted or wrapped) made by the structure helpers. */
+  markStructureChanged(): void {
+    this.structureEdited = true;
+  }
+
+  /** Whether this part's own headers, body or direct structure changed (not its children). */
+  get changedHere(): boolean {
+    return this.headers.changed || this.bodyEdited || this.structureEdited;
+  }
+
+  /** This part and every part below it, depth first in byte order. */
+  *walk(): Generator<MimePart> {
+    yield this;
+    for (const child of this.children) yield* child.walk();
+  }
+
+  /** Appends this part's bytes, as chunks, to `out`. */
+  collect(out: Buffer[]): void {
+    out.push(this.headers.toBuffer());
+    for (const segment of this.segments) {
+      if (segment instanceof MimePart) segment.collect(out);
+      else out.push(segment);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+import type { Transform } from 'node:stream';
+import mailsplit from '@zone-eu/mailsplit';
+import { MimeError, describePath } from './errors.js';
+import { HeaderBlock } from './header-block.js';
+import { detectLineEnding } from './line-ending.js';
+import { DEFAULT_LIMITS, type MimeLimits } from './limits.js';
+import { MimeMessage } from './mime-message.js';
+import { MimePart } from './mime-part.js';
+
+/** Options of {@link parseMessage}. */
+export interface ParseOptions {
+  /** Overrides of {@link DEFAULT_LIMITS}. */
+  limits?: Partial<MimeLimits>;
+}
+
+type SplitterNode = InstanceType<typeof mailsplit.MimeNode>;
+interface SplitterEvent {
+  type: 'node' | 'data' | 'body';
+  node?: SplitterNode;
+  value?: Buffer;
+}
+
+/**
+ * Parses raw message bytes into a {@link MimeMessage} without copying bodies.
+ *
+ * Structure comes from mailsplit's Splitter (the splitter mailparser is built on, which agrees
+ * with Python and postal-mime on malformed boundaries); bodies stay views into `input`, and
+ * every header block is kept byte for byte. Embedded `message/rfc822` parts are opaque leaves,
+ * so nothing inside an attached message is ever edited.
+ *
+ * @throws {MimeError} `MIME_TOO_LARGE`, `MIME_TOO_DEEP`, `MIME_TOO_MANY_PARTS`,
+ *   `MIME_HEADER_TOO_LARGE` past the limits; `MIME_UNPARSEABLE` on input that cannot be split
+ *   or would not serialise back to itself.
+ */
+export async function parseMessage(input: Buffer, options: ParseOptions = {}): Promise<MimeMessage> {
+  const limits: MimeLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  if (!Buffer.isBuffer(input)) {
+    throw new MimeError('MIME_UNPARSEABLE', 'message: expected the raw bytes as a Buffer');
+  }
+  if (input.length > limits.maxMessageBytes) {
+    throw new MimeError(
+      'MIME_TOO_LARGE',
+      `message: ${input.length} bytes is over the ${limits.maxMessageBytes}-byte limit (maxMessageBytes)`,
+      '',
+    );
+  }
+
+  const root = await split(input, limits);
+  const message = new MimeMessage(root, input, detectLineEnding(input));
+  assertRoundTrip(message, input);
+  return message;
+}
+
+function split(input: Buffer, limits: MimeLimits): Promise<MimePart> {
+  return new Promise((resolve, reject) => {
+    const splitter: Transform = new mailsplit.Splitter({
+      ignoreEmbedded: true,
+      maxHeadSize: limits.maxHeaderBytes,
+      // mailsplit counts the root too and fails only past the count.
+      maxChildNodes: limits.maxParts,
+    }) as unknown as Transform;
+    const parts = new Map<SplitterNode, MimePart>();
+    let root: MimePart | undefined;
+    let last: MimePart | undefined;
+    let count = 0;
+    let failed = false;
+
+    const fail = (err: MimeError) => {
+      if (failed) return;
+      failed = true;
+      splitter.destroy();
+      reject(err);
+    };
+
+    splitter.on('data', (event: SplitterEvent) => {
+      if (failed) return;
+      if (event.type === 'node') {
+        const node = event.node ?? (event as unknown as SplitterNode);
+        const parent = node.parentNode ? parts.get(node.parentNode) : undefined;
+        if (node.parentNode && !parent) {
+          return fail(new MimeError('MIME_UNPARSEABLE', `a part after ${describePath(last?.path ?? '')} has no parent the splitter reported`));
+        }
+        const depth = parent ? parent.depth + 1 : 0;
+        if (depth > limits.maxDepth) {
+          return fail(
+            new MimeError('MIME_TOO_DEEP', `${parent!.where}: multipart nesting deeper than ${limits.maxDepth} levels (maxDepth)`, parent!.path),
+          );
+        }
+        if (++count > limits.maxParts) {
+          return fail(new MimeError('MIME_TOO_MANY_PARTS', `message: more than ${limits.maxParts} MIME parts (maxParts)`, ''));
+        }
+        const boundary = node._boundary ? node._boundary.toString('latin1') : undefined;
+        const part = new MimePart(new HeaderBlock(node.getHeaders()), parent ?? null, node.multipart || false, boundary);
+        parts.set(node, part);
+        if (parent) parent.segments.push(part);
+        else if (!root) root = part;
+        last = part;
+        return;
+      }
+      const value = event.value;
+      if (!value || !value.length || !event.node) return;
+      // A delimiter line arrives tagged with the part it opens, before that part's headers are
+      // parsed: it belongs to the enclosing multipart.
+      const owner = parts.get(event.node) ?? (event.node.parentNode ? parts.get(event.node.parentNode) : undefined);
+      if (!owner) {
+        return fail(new MimeError('MIME_UNPARSEABLE', `bytes after ${describePath(last?.path ?? '')} belong to no part`));
+      }
+      owner.segments.push(value);
+    });
+    splitter.on('error', (err: Error & { code?: string }) => {
+      const where = describePath(last?.path ?? '');
+      if (/header size/i.test(err.message)) {
+        fail(new MimeError('MIME_HEADER_TOO_LARGE', `header block after ${where} is over ${limits.maxHeaderBytes} bytes (maxHeaderBytes)`, last?.path));
+      } else if (/child nodes/i.test(err.message)) {
+        fail(new MimeError('MIME_TOO_MANY_PARTS', `message: more than ${limits.maxParts} MIME parts (maxParts)`, ''));
+      } else {
+        fail(new MimeError('MIME_UNPARSEABLE', `cannot split the message after ${where}: ${err.message}`, last?.path, { cause: err }));
+      }
+    });
+    splitter.on('end', () => {
+      if (failed) return;
+      if (!root) return fail(new MimeError('MIME_UNPARSEABLE', 'message: no header block found'));
+      resolve(root);
+    });
+    splitter.end(input);
+  });
+}
+
+/**
+ * Fidelity guard: the parsed tree must serialise to exactly the input. Compared chunk by chunk
+ * against views of the input, so it allocates nothing. A mismatch means the splitter lost or
+ * moved bytes; refusing the message is safer than editing it.
+ */
+function assertRoundTrip(message: MimeMessage, input: Buffer): void {
+  let offset = 0;
+  for (const chunk of message.chunks()) {
+    if (offset + chunk.length > input.length || chunk.compare(input, offset, offset + chunk.length) !== 0) {
+      throw new MimeError('MIME_UNPARSEABLE', `message: the parsed structure does not reproduce the input at byte ${offset}`);
+    }
+    offset += chunk.length;
+  }
+  if (offset !== input.length) {
+    throw new MimeError('MIME_UNPARSEABLE', `message: the parsed structure covers ${offset} of ${input.length} bytes`);
+  }
+}

@@ -1,0 +1,83 @@
+import { canonicalCharset, decodeCharset, encodeCharset, type DecodedText } from './charset.js';
+import { setContentTypeParam } from './content-type-param.js';
+import { MimeError } from './errors.js';
+import { normalizeLineBreaks } from './line-ending.js';
+import type { MimePart } from './mime-part.js';
+import {
+  chooseTransferEncoding,
+  decodeTransfer,
+  encodeTransfer,
+  isShortSevenBit,
+  type WritableTransferEncoding,
+} from './transfer-encoding.js';
+
+function assertText(part: MimePart): void {
+  if (!part.isText) {
+    throw new MimeError('MIME_NOT_TEXT', `${part.where} is ${part.multipart ? `multipart/${part.multipart}` : part.mediaType}, not a text part`, part.path);
+  }
+}
+
+/**
+ * The decoded text of a text part: transfer encoding removed, charset decoded (unknown or wrong
+ * charsets fall back to UTF-8 or windows-1252 — never throws). `format=flowed` text is returned
+ * as written, soft line breaks included, so that editing and re-encoding keeps it flowed.
+ */
+export function readText(part: MimePart): DecodedText {
+  assertText(part);
+  const info = part.info;
+  return decodeCharset(decodeTransfer(part.rawBody(), info.transferEncoding), info.charset);
+}
+
+/** Shorthand for `readText(part).text`. */
+export function getText(part: MimePart): string {
+  return readText(part).text;
+}
+
+/** What {@link setText} wrote. */
+export interface SetTextResult {
+  charset: string;
+  transferEncoding: string;
+}
+
+const IDENTITY = new Set(['', '7bit', '8bit', 'binary']);
+
+/**
+ * Replaces the text of a text part and re-encodes it.
+ *
+ * - Charset: kept when it represents the new text exactly, else UTF-8 (the Content-Type
+ *   `charset` parameter is updated; its other parameters, such as `format=flowed`, stay).
+ * - Transfer encoding: an existing quoted-printable or base64 is kept. A 7bit/8bit/binary part
+ *   keeps its encoding only if the new bytes are 7-bit with lines of at most 76 octets;
+ *   otherwise it becomes quoted-printable (mostly ASCII) or base64, so the result is always
+ *   7-bit clean with lines of at most 76 characters.
+ * - Line breaks follow the part's style: CRLF, or LF in a bare-LF message.
+ */
+export function setText(part: MimePart, text: string): SetTextResult {
+  assertText(part);
+  const info = part.info;
+  const eol = part.headers.eol;
+
+  let charset = canonicalCharset(info.charset) ?? (info.charset ? undefined : 'us-ascii');
+  let bytes = charset ? encodeCharset(normalizeLineBreaks(text, '\r\n'), charset) : undefined;
+  if (!bytes || !charset) {
+    charset = 'utf-8';
+    bytes = Buffer.from(normalizeLineBreaks(text, '\r\n'), 'utf8');
+    setContentTypeParam(part.headers, 'charset', 'utf-8', info.mediaType);
+  }
+
+  let transferEncoding = info.transferEncoding;
+  let body: Buffer;
+  if (IDENTITY.has(transferEncoding) && isShortSevenBit(bytes)) {
+    body = eol === '\r\n' ? bytes : Buffer.from(bytes.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
+  } else {
+    const target: WritableTransferEncoding =
+      transferEncoding === 'base64' || transferEncoding === 'quoted-printable' ? transferEncoding : chooseTransferEncoding(bytes);
+    if (target !== transferEncoding) part.headers.set('Content-Transfer-Encoding', target, { raw: true });
+    transferEncoding = target;
+    body = encodeTransfer(bytes, target, eol);
+    // The top-level body runs to the end of the file; end base64 with a line break as clients do.
+    if (target === 'base64' && !part.parent && body.length) body = Buffer.concat([body, Buffer.from(eol)]);
+  }
+  part.replaceRawBody(body);
+  return { charset, transferEncoding: transferEncoding || '7bit' };
+}
