@@ -55,7 +55,8 @@ export class MimePart {
   get path(): string {
     if (!this.parent) return '';
     const index = this.parent.children.indexOf(this) + 1;
-    return this.parent.path ? `${this.parent.path}.${index}` : String(index);
+    const parentPath = this.parent.path;
+    return parentPath ? `${parentPath}.${index}` : String(index);
   }
 
   /** `message` or `part 2.1`, for messages that say where. */
