@@ -102,7 +102,7 @@ export async function wrapInMixed(message: MimeMessage, content: NewBodyContent)
   const boundary = freshBoundary(message.original);
   const { kept, moved, hasMimeVersion } = splitContentFields(root.headers);
   const newPart = await buildBodyPart(content, eol);
-  const body = Buffer.concat(root.segments as Buffer[]);
+  const body = root.rawBody();
   const bytes = Buffer.concat([
     mixedHeader(root.headers, kept, hasMimeVersion, boundary),
     Buffer.from(`--${boundary}${eol}`, 'latin1'),
@@ -110,17 +110,11 @@ export async function wrapInMixed(message: MimeMessage, content: NewBodyContent)
     Buffer.from(`${eol}--${boundary}${eol}`, 'latin1'),
     ...moved.map((m) => endLine(m, eol)),
     Buffer.from(eol),
-    stripFinalLineBreak(body),
+    // The line break before our closing delimiter is the delimiter's: the body keeps every byte.
+    body,
     Buffer.from(`${eol}--${boundary}--${eol}`, 'latin1'),
   ]);
   return (await parseMessage(bytes)).markDerived();
-}
-
-function stripFinalLineBreak(body: Buffer): Buffer {
-  if (body.length && body[body.length - 1] === 0x0a) {
-    return body.subarray(0, body.length - (body.length > 1 && body[body.length - 2] === 0x0d ? 2 : 1));
-  }
-  return body;
 }
 
 /** Options of {@link wrapAsAttachment}. */

@@ -48,6 +48,9 @@ export class MimePart {
 
   /** Child parts of a multipart (empty for a leaf). */
   get children(): MimePart[] {
+    // mailsplit splits any part with a boundary parameter; a non-multipart one (a text/html
+    // with a stray boundary) is a leaf to every reader, its "children" just body bytes.
+    if (!this.multipart) return [];
     return this.segments.filter((s): s is MimePart => s instanceof MimePart);
   }
 
@@ -72,8 +75,13 @@ export class MimePart {
   /** The raw (still transfer-encoded) body of a leaf, as one buffer. */
   rawBody(): Buffer {
     if (this.multipart) throw new MimeError('MIME_UNSUPPORTED_EDIT', `${this.where} is a multipart and has no body of its own`, this.path);
-    const chunks = this.segments as Buffer[];
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    if (this.segments.length === 1 && Buffer.isBuffer(this.segments[0])) return this.segments[0];
+    const chunks: Buffer[] = [];
+    for (const s of this.segments) {
+      if (Buffer.isBuffer(s)) chunks.push(s);
+      else s.collect(chunks);
+    }
+    return Buffer.concat(chunks);
   }
 
   /** Byte length of the raw body (or of everything after the headers, for a multipart). */

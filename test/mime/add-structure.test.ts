@@ -38,7 +38,7 @@ describe('adding structure', () => {
     expect(att!.filename).toBe('inv.pdf');
     // The attachment's content headers and encoded body bytes are the original ones.
     expect(att!.part.headers.toBuffer().toString()).toBe('Content-Type: application/pdf; name="inv.pdf"\r\nContent-Disposition: attachment; filename="inv.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n');
-    expect(att!.part.rawBody().toString()).toBe('JVBERi0xLjQKJcTl8uXrp/Og0MTGCg==');
+    expect(att!.part.rawBody().toString()).toBe('JVBERi0xLjQKJcTl8uXrp/Og0MTGCg==\r\n');
     // Non-content top-level headers keep bytes and order.
     expect(wrapped.headers.list().map((f) => f.name)).toEqual(['From', 'To', 'Subject', 'MIME-Version', 'Content-Type']);
     expect(wrapped.toBuffer().toString()).toMatch(/^From: a@example.com\r\nTo: b@example.org\r\nSubject: invoice\r\nMIME-Version: 1.0\r\nContent-Type: multipart\/mixed;\r\n boundary="wmflow-[0-9a-f]{24}"\r\n\r\n/);

@@ -1,0 +1,63 @@
+import { WmflowError } from '../../errors.js';
+import { headerEditProblem } from '../../workmail/header-policy.js';
+import type { Condition } from '../condition.js';
+import type { Rule } from '../rule.js';
+import { renderTemplate, templateValues } from '../template.js';
+
+/** One header operation. Values may use template fields (`{{sender}}`, `{{date}}`…). */
+export type HeaderOperation =
+  | { op: 'add'; name: string; value: string }
+  | { op: 'set'; name: string; value: string }
+  | { op: 'remove'; name: string };
+
+/** Options of the `header` rule. */
+export interface HeaderRuleOptions {
+  name?: string;
+  when?: Condition;
+  operations: HeaderOperation[];
+}
+
+/**
+ * Problems with header operations, checked when the rule is configured: WorkMail rejects
+ * updates that change immutable headers or repeat unique ones, so such a rule could only ever
+ * fail at delivery time.
+ */
+export function headerOperationProblems(operations: readonly HeaderOperation[]): { index: number; message: string }[] {
+  const out: { index: number; message: string }[] = [];
+  operations.forEach((o, index) => {
+    const problem = headerEditProblem(o.name, o.op);
+    if (problem) out.push({ index, message: `cannot ${o.op} ${o.name}: ${problem}` });
+  });
+  return out;
+}
+
+/** Adds, sets or removes header fields, leaving every other header byte as it was. */
+export function headerRule(options: HeaderRuleOptions): Rule {
+  const problems = headerOperationProblems(options.operations);
+  if (problems.length) {
+    throw new WmflowError('CONFIG_INVALID', problems.map((p) => `operations[${p.index}]: ${p.message}`).join('; '));
+  }
+  return {
+    name: options.name ?? 'header',
+    type: 'header',
+    when: options.when,
+    run(ctx) {
+      const values = templateValues(ctx);
+      const headers = ctx.message.headers;
+      for (const o of options.operations) {
+        if (o.op === 'remove') {
+          const removed = headers.remove(o.name);
+          if (removed) ctx.note(`removed ${removed} ${o.name} header(s)`);
+          continue;
+        }
+        const value = renderTemplate(o.value, values);
+        if (o.op === 'set' && headers.getDecoded(o.name).length === 1 && headers.getDecoded(o.name)[0] === value) continue;
+        if (o.op === 'add' && headers.getDecoded(o.name).includes(value)) continue; // idempotent on re-runs
+        if (o.op === 'set') headers.set(o.name, value);
+        else headers.add(o.name, value);
+        ctx.note(`${o.op === 'set' ? 'set' : 'added'} ${o.name}`);
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { findReaderBodies, getText, setText } from '../../mime/index.js';
+import type { Detector } from '../../redaction/detector.js';
+import type { MaskStyle } from '../../redaction/mask.js';
+import { redactHtml, redactText } from '../../redaction/redact-text.js';
+import type { ActionType } from '../../workmail/response.js';
+import type { Condition } from '../condition.js';
+import type { Rule } from '../rule.js';
+import { handleProtected, type ProtectedFallback } from './protected-fallback.js';
+
+/** Where the redact rule looks. */
+export type RedactScope = 'subject' | 'text' | 'html';
+
+/** Options of the `redact` rule. */
+export interface RedactOptions {
+  name?: string;
+  when?: Condition;
+  detectors: Detector[];
+  /** Default: all three. */
+  scopes?: RedactScope[];
+  /** Default: full replacement with `[REDACTED]`. */
+  mask?: MaskStyle;
+  /** Also redact inside HTML attribute values (links, titles). Off by default. */
+  attributes?: boolean;
+  /** Also redact inside URLs. Off by default. */
+  urls?: boolean;
+  /** An action to ask for when anything was found (e.g. bounce outbound card numbers). */
+  onFind?: { action: ActionType; bounceMessage?: string };
+  /** Signed or encrypted mail: leave it (default), wrap it, or bounce it. */
+  onProtected?: ProtectedFallback;
+  bounceMessage?: string;
+}
+
+/**
+ * Masks sensitive data in the subject and the reader's text and HTML bodies (text only in HTML:
+ * never tags, comments, scripts; attributes and URLs only when asked). Counts per detector go
+ * to the report. Idempotent: masked output contains nothing a detector finds again.
+ */
+export function redactRule(options: RedactOptions): Rule {
+  const scopes = new Set(options.scopes ?? ['subject', 'text', 'html']);
+  const mask = options.mask ?? { style: 'full' };
+  const textOptions = { urls: options.urls ?? false };
+  return {
+    name: options.name ?? 'redact',
+    type: 'redact',
+    when: options.when,
+    async run(ctx) {
+      const fallback = await handleProtected(
+        ctx,
+        options.onProtected ?? 'skip',
+        () => ({ text: 'This message was signed or encrypted, so it could not be checked for sensitive data. The original is attached.' }),
+        options.bounceMessage ?? 'Signed or encrypted mail cannot be checked for sensitive data.',
+      );
+      if (fallback) return fallback.result;
+
+      let found = 0;
+      const tally = (where: string, counts: Record<string, number>) => {
+        for (const [id, n] of Object.entries(counts)) {
+          ctx.count(id, n);
+          found += n;
+        }
+        const total = Object.values(counts).reduce((a, b) => a + b, 0);
+        if (total) ctx.note(`redacted ${total} match(es) in ${where}`);
+        return total > 0;
+      };
+
+      if (scopes.has('subject')) {
+        const subject = ctx.message.headers.getDecoded('subject')[0];
+        if (subject) {
+          const r = redactText(subject, options.detectors, mask, textOptions);
+          if (tally('the subject', r.counts)) ctx.message.headers.set('Subject', r.text);
+        }
+      }
+      const bodies = findReaderBodies(ctx.message);
+      if (scopes.has('text') && bodies.text) {
+        const r = redactText(getText(bodies.text), options.detectors, mask, textOptions);
+        if (tally(bodies.text.where, r.counts)) setText(bodies.text, r.text);
+      }
+      if (scopes.has('html') && bodies.html) {
+        const r = redactHtml(getText(bodies.html), options.detectors, mask, { ...textOptions, attributes: options.attributes ?? false });
+        if (tally(bodies.html.where, r.counts)) setText(bodies.html, r.html);
+      }
+      if (found && options.onFind) {
+        ctx.requestAction({
+          type: options.onFind.action,
+          ...(options.onFind.action === 'BOUNCE' ? { bounceMessage: options.onFind.bounceMessage ?? 'Message blocked: it contains sensitive data.' } : {}),
+        });
+      }
+      return found ? undefined : { unchanged: 'nothing to redact' };
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { Condition } from '../condition.js';
+import type { Rule } from '../rule.js';
+
+/** Options of the `subject-tag` rule. */
+export interface SubjectTagOptions {
+  name?: string;
+  when?: Condition;
+  /** The tag, e.g. `[EXTERNAL]`. */
+  tag: string;
+  /** Before the subject (default) or after it. */
+  position?: 'prefix' | 'suffix';
+}
+
+/** Reply and forward prefixes clients add, in several languages (Re, Fwd, AW, WG, SV, TR…). */
+const REPLY_PREFIX = /^\s*(?:re|fwd?|aw|wg|sv|vs|antw|tr|rif|r|ref|vl|odp|res|enc)(?:\[\d+\])?\s*:\s*/i;
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Whether a subject already carries the tag, also behind reply/forward prefixes. */
+export function hasTag(subject: string, tag: string, position: 'prefix' | 'suffix'): boolean {
+  const t = escapeRegex(tag.trim());
+  if (position === 'suffix') return new RegExp(`${t}\\s*$`, 'i').test(subject);
+  let rest = subject;
+  for (let i = 0; i < 20; i++) {
+    if (new RegExp(`^\\s*${t}`, 'i').test(rest)) return true;
+    const m = REPLY_PREFIX.exec(rest);
+    if (!m) return false;
+    rest = rest.slice(m[0].length);
+  }
+  return false;
+}
+
+/**
+ * Tags the subject (`[EXTERNAL] Hello`). The full subject comes from the message's own header
+ * (the event's copy is cut at 256 characters), decoded from RFC 2047 and re-encoded where it
+ * needs to be; idempotent, also after `Re:`/`Fwd:` prefixes.
+ */
+export function subjectTagRule(options: SubjectTagOptions): Rule {
+  const tag = options.tag.trim();
+  const position = options.position ?? 'prefix';
+  return {
+    name: options.name ?? 'subject-tag',
+    type: 'subject-tag',
+    when: options.when,
+    run(ctx) {
+      const subject = ctx.message.headers.getDecoded('subject')[0] ?? '';
+      if (hasTag(subject, tag, position)) return { unchanged: 'subject already tagged' };
+      const next = !subject ? tag : position === 'prefix' ? `${tag} ${subject}` : `${subject} ${tag}`;
+      ctx.message.headers.set('Subject', next);
+      ctx.note(`tagged subject with ${tag}`);
+      return undefined;
+    },
+  };
+}

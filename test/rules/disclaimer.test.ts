@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { checkLineLengths, findAttachments, findReaderBodies, getText, parseMessage, detectSecurity } from '../../lib/mime/index.js';
+import { disclaimerRule } from '../../lib/rules/index.js';
+import { diffWindow, partRanges } from '../support/byte-ranges.js';
+import { run } from '../support/run.js';
+import { allMessages, mail } from '../support/samples.js';
+
+const rule = () => disclaimerRule({ text: 'CONFIDENTIAL: for {{recipients}} only. Sent {{date}}.' });
+
+const alternative = mail([
+  'From: a@example.org',
+  'To: user@example.com',
+  'Date: Mon, 1 Jan 2024 00:00:00 +0000',
+  'Message-ID: <x@example.org>',
+  'Subject: hello',
+  'MIME-Version: 1.0',
+  'Content-Type: multipart/mixed; boundary="m"',
+  '',
+  '--m',
+  'Content-Type: multipart/alternative; boundary="a"',
+  '',
+  '--a',
+  'Content-Type: text/plain; charset=utf-8',
+  'Content-Transfer-Encoding: quoted-printable',
+  '',
+  'Hello there=2C',
+  '--a',
+  'Content-Type: text/html; charset=utf-8',
+  'Content-Transfer-Encoding: quoted-printable',
+  '',
+  '<html><body><p>Hello there</p><!-- </body> --></body></html>',
+  '--a--',
+  '--m',
+  'Content-Type: application/pdf; name=a.pdf',
+  'Content-Transfer-Encoding: base64',
+  '',
+  'JVBERi0xLjQK',
+  '--m',
+  'Content-Type: message/rfc822',
+  '',
+  'Subject: inner',
+  'Content-Type: text/plain',
+  '',
+  'inner text',
+  '--m--',
+  '',
+]);
+
+describe('disclaimer', () => {
+  it('adds to both halves of the alternative, renders the template, and touches nothing else', async () => {
+    const before = await parseMessage(alternative);
+    const ranges = partRanges(before);
+    const result = await run([rule()], alternative);
+    expect(result.changed).toBe(true);
+    expect(result.reports[0]).toMatchObject({ status: 'applied', changes: ['added text disclaimer to part 1.1', 'added HTML disclaimer to part 1.2'] });
+    const m = await parseMessage(result.output);
+    const bodies = findReaderBodies(m);
+    expect(getText(bodies.text!)).toBe('Hello there,\r\n\r\nCONFIDENTIAL: for user@example.com only. Sent 2026-11-25.\r\n');
+    expect(getText(bodies.html!)).toBe(
+      '<html><body><p>Hello there</p><!-- </body> --><div data-wmflow-disclaimer="disclaimer"><p>CONFIDENTIAL: for user@example.com only. Sent 2026-11-25.</p></div></body></html>',
+    );
+    // Everything from the end of the alternative on (attachment, attached message) is byte-identical.
+    const altEnd = ranges.get('1')!.end;
+    const tail = alternative.subarray(altEnd);
+    expect(result.output.subarray(result.output.length - tail.length).equals(tail)).toBe(true);
+    expect(result.output.subarray(0, ranges.get('1.1')!.start).equals(alternative.subarray(0, ranges.get('1.1')!.start))).toBe(true);
+  });
+
+  it('is idempotent: a second run adds nothing', async () => {
+    const once = await run([rule()], alternative);
+    const twice = await run([rule()], once.output);
+    expect(twice.changed).toBe(false);
+    expect(twice.output.equals(once.output)).toBe(true);
+    expect(twice.reports[0]).toMatchObject({ status: 'unchanged', reason: 'disclaimer already present' });
+  });
+
+  it('puts the disclaimer on top when asked', async () => {
+    const result = await run([disclaimerRule({ text: 'NOTICE', position: 'top' })], mail(['Subject: x', '', 'body text']));
+    expect(getText((await parseMessage(result.output)).root)).toBe('NOTICE\n\nbody text'.replace(/\n/g, '\r\n'));
+  });
+
+  it('adds a text part to a message that has none', async () => {
+    const pdf = mail(['From: a@example.org', 'Subject: scan', 'Content-Type: application/pdf', 'Content-Disposition: attachment; filename=scan.pdf', 'Content-Transfer-Encoding: base64', '', 'JVBERi0xLjQK', '']);
+    const result = await run([rule()], pdf);
+    const m = await parseMessage(result.output);
+    expect(getText(findReaderBodies(m).text!)).toContain('CONFIDENTIAL');
+    expect(findAttachments(m).map((a) => a.filename)).toEqual(['scan.pdf']);
+    // Idempotent on the restructured message too.
+    expect((await run([rule()], result.output)).changed).toBe(false);
+  });
+
+  it('leaves signed mail byte-identical by default, wraps or bounces it when configured', async () => {
+    const signed = mail(['From: a@example.org', 'Date: Mon, 1 Jan 2024 00:00:00 +0000', 'Subject: s', 'Content-Type: multipart/signed; protocol="application/pkcs7-signature"; boundary=s', '', '--s', 'Content-Type: text/plain', '', 'signed', '--s', 'Content-Type: application/pkcs7-signature', '', 'MIAG', '--s--', '']);
+    const skip = await run([rule()], signed);
+    expect(skip.changed).toBe(false);
+    expect(skip.output.equals(signed)).toBe(true);
+    expect(skip.reports[0]!.reason).toMatch(/signed .*left unchanged/);
+    const wrap = await run([disclaimerRule({ text: 'NOTICE', onProtected: 'wrap' })], signed);
+    const wrapped = await parseMessage(wrap.output);
+    expect(getText(findReaderBodies(wrapped).text!)).toBe('NOTICE');
+    expect(findAttachments(wrapped)[0]!.part.rawBody().equals(signed)).toBe(true);
+    // The wrapper itself is not signed; the signed original travels intact inside it.
+    expect(detectSecurity(wrapped).signed).toBe(false);
+    expect(detectSecurity(await parseMessage(findAttachments(wrapped)[0]!.part.rawBody())).signed).toBe(true);
+    const bounce = await run([disclaimerRule({ text: 'NOTICE', onProtected: 'bounce', bounceMessage: 'no' })], signed);
+    expect(bounce.changed).toBe(false);
+    expect(bounce.actions).toEqual([{ type: 'BOUNCE', bounceMessage: 'no' }]);
+  });
+
+  it.each(allMessages())('%s: idempotent, within the line limit where the input was, untouched parts intact', async (_n, input) => {
+    const original = await parseMessage(input);
+    const first = await run([rule()], input);
+    const second = await run([rule()], first.output);
+    expect(second.output.equals(first.output)).toBe(true);
+    const out = await parseMessage(first.output);
+    // Parts the rule did not touch keep their bytes: every attachment's raw body is unchanged.
+    const before = findAttachments(original).map((a) => a.part.rawBody().toString('base64'));
+    const after = new Set(findAttachments(out).map((a) => a.part.rawBody().toString('base64')));
+    for (const b of before) expect(after.has(b)).toBe(true);
+    // No new long lines: every long line in the output was already in the input.
+    const inputLong = checkLineLengths(original).length;
+    expect(checkLineLengths(out).length).toBeLessThanOrEqual(inputLong);
+    if (first.changed) expect(diffWindow(input, first.output)).not.toBeNull();
+  });
+});
