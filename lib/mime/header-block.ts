@@ -161,6 +161,17 @@ export class HeaderBlock {
     return removed;
   }
 
+  /**
+   * Makes sure the block ends with the empty line that separates it from a body. A message
+   * with headers only has none; giving it a body without one would turn the body into headers.
+   */
+  ensureBodySeparator(): void {
+    if (this.terminator.length) return;
+    this.ensureLastFieldEnds();
+    this.terminator = Buffer.from(this.eol);
+    this.edited = true;
+  }
+
   /** The block's bytes: untouched fields exactly as they were, then the terminating line. */
   toBuffer(): Buffer {
     return Buffer.concat([...this.fields.map((f) => f.raw), this.terminator]);

@@ -97,6 +97,7 @@ export class MimePart {
   /** Replaces the raw body of a leaf with already transfer-encoded bytes. */
   replaceRawBody(bytes: Buffer): void {
     if (this.multipart) throw new MimeError('MIME_UNSUPPORTED_EDIT', `${this.where} is a multipart and has no body of its own`, this.path);
+    if (bytes.length) this.headers.ensureBodySeparator();
     this.segments = [bytes];
     this.bodyEdited = true;
   }

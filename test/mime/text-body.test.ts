@@ -148,3 +148,12 @@ describe('replacing text', () => {
     expect(m.changedParts()).toEqual(['part 1.1']);
   });
 });
+
+describe('a message with headers only', () => {
+  it('gets the blank line that separates headers from a new body', async () => {
+    const m = await parseMessage(Buffer.from('From: a@example.com\r\nSubject: x'));
+    setText(m.root, 'now with a body');
+    expect(m.toBuffer().toString()).toBe('From: a@example.com\r\nSubject: x\r\n\r\nnow with a body');
+    expect(getText((await parseMessage(m.toBuffer())).root)).toBe('now with a body');
+  });
+});
