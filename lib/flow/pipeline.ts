@@ -201,7 +201,7 @@ function keepActionsOnly(actions: RequestedAction[], recipients: string[], event
  * break the line limit are re-encoded (their decoded content unchanged); if problems remain,
  * they are returned and the update is skipped.
  */
-async function prepareUpdate(
+export async function prepareUpdate(
   original: Buffer,
   updated: MimeMessage,
   observer: FlowObserver,

@@ -46,6 +46,7 @@ export async function parseMessage(input: Buffer, options: ParseOptions = {}): P
   }
 
   const root = await split(input, limits);
+  reassignAncestorDelimiters(root);
   const message = new MimeMessage(root, input, detectLineEnding(input));
   assertRoundTrip(message, input);
   return message;
@@ -142,4 +143,62 @@ function assertRoundTrip(message: MimeMessage, input: Buffer): void {
   if (offset !== input.length) {
     throw new MimeError('MIME_UNPARSEABLE', `message: the parsed structure covers ${offset} of ${input.length} bytes`);
   }
+}
+
+/** Whether `line` (without its line ending) is a delimiter of `boundary`: `--b` or `--b--`, then only SP/HT. */
+function isDelimiterLine(line: Buffer, boundary: string): 'open' | 'close' | false {
+  const b = Buffer.from(`--${boundary}`, 'latin1');
+  if (line.length < b.length || !line.subarray(0, b.length).equals(b)) return false;
+  let i = b.length;
+  let kind: 'open' | 'close' = 'open';
+  if (line[i] === 0x2d && line[i + 1] === 0x2d) {
+    kind = 'close';
+    i += 2;
+  }
+  for (; i < line.length; i++) if (line[i] !== 0x20 && line[i] !== 0x09 && line[i] !== 0x0d) return false;
+  return kind;
+}
+
+/**
+ * mailsplit groups consecutive "data" lines into one chunk, so the closing delimiter of an
+ * enclosing multipart can end up in the chunk that closes the inner one
+ * (`--inner--` CRLF `--outer--`). Bytes and order are right, ownership is not: the outer
+ * multipart would look unclosed, and a part appended to it would land after its end. This moves
+ * such lines (with the line break before them, which belongs to the delimiter) to the
+ * multipart they delimit, deepest first.
+ */
+function reassignAncestorDelimiters(root: MimePart): void {
+  const multiparts = [...root.walk()].filter((p) => p.multipart && p.boundary).reverse();
+  for (const part of multiparts) {
+    const last = part.segments[part.segments.length - 1];
+    if (!Buffer.isBuffer(last) || !part.parent) continue;
+    let closed = false;
+    let pos = 0;
+    while (pos < last.length) {
+      const lf = last.indexOf(0x0a, pos);
+      const end = lf < 0 ? last.length : lf + 1;
+      const line = last.subarray(pos, lf < 0 ? last.length : lf);
+      if (!closed) {
+        closed = isDelimiterLine(line, part.boundary!) === 'close';
+      } else {
+        const owner = ancestorDelimited(part, line);
+        if (owner) {
+          const split = pos - (pos >= 2 && last[pos - 2] === 0x0d ? 2 : pos >= 1 ? 1 : 0);
+          part.segments[part.segments.length - 1] = last.subarray(0, split);
+          // Right after the child of `owner` that contains `part`: the same byte order.
+          let child: MimePart = part;
+          while (child.parent !== owner) child = child.parent!;
+          owner.segments.splice(owner.segments.indexOf(child) + 1, 0, last.subarray(split));
+          break;
+        }
+      }
+      pos = end;
+    }
+  }
+}
+
+/** The nearest ancestor multipart that `line` is a delimiter of. */
+function ancestorDelimited(part: MimePart, line: Buffer): MimePart | undefined {
+  for (let a = part.parent; a; a = a.parent) if (a.boundary && isDelimiterLine(line, a.boundary)) return a;
+  return undefined;
 }

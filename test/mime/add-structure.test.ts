@@ -87,3 +87,15 @@ describe('adding structure', () => {
     expect(wrapped.toBuffer().includes('\r')).toBe(false);
   });
 });
+
+describe('appending to a multipart whose closing delimiter follows an inner one', () => {
+  it('puts the new part before the outer closing delimiter', async () => {
+    const { sample } = await import('../support/samples.js');
+    const m = await parseMessage(sample('related-cid-images.eml'));
+    await insertBodyPart(m, m.root, { text: 'appended' }, 'last');
+    const out = await parseMessage(m.toBuffer());
+    expect(out.root.children.map((c) => c.mediaType)).toEqual(['text/plain', 'multipart/related', 'text/plain']);
+    expect(getText(out.root.children[2]!)).toBe('appended');
+    expect(m.toBuffer().toString().trimEnd().endsWith('--alt-7f3e--')).toBe(true);
+  });
+});

@@ -52,3 +52,22 @@ describe('exact round trip', () => {
     ]);
   });
 });
+
+describe('delimiter ownership', () => {
+  it('gives an enclosing multipart its own closing delimiter when it directly follows an inner one', async () => {
+    const input = mail(['Content-Type: multipart/alternative; boundary="alt"', '', '--alt', '', 'plain', '--alt', 'Content-Type: multipart/related; boundary="rel"', '', '--rel', 'Content-Type: text/html', '', '<p>x</p>', '--rel--', '', '--alt--', '']);
+    const m = await parseMessage(input);
+    expect(m.toBuffer().equals(input)).toBe(true);
+    const rel = m.findPart('2')!;
+    expect(rel.segments[rel.segments.length - 1]!.toString()).toBe('\r\n--rel--\r\n');
+    expect(m.root.segments[m.root.segments.length - 1]!.toString()).toBe('\r\n--alt--\r\n');
+  });
+
+  it('does so through several levels at once', async () => {
+    const input = mail(['Content-Type: multipart/mixed; boundary=a', '', '--a', 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: multipart/mixed; boundary=c', '', '--c', '', 'leaf', '--c--', '--b--', '--a--', '']);
+    const m = await parseMessage(input);
+    expect(m.toBuffer().equals(input)).toBe(true);
+    const tail = (p: string) => { const x = m.findPart(p)!; return x.segments[x.segments.length - 1]!.toString(); };
+    expect([tail('1.1'), tail('1'), tail('')]).toEqual(['\r\n--c--', '\r\n--b--', '\r\n--a--\r\n']);
+  });
+});

@@ -1,0 +1,42 @@
+import type { MimeMessage } from '../mime/index.js';
+import type { FlowDirection } from '../workmail/event.js';
+import { isInternal } from '../rules/condition.js';
+import { UsageError } from './errors.js';
+
+/** Options that describe the envelope a replayed message travels in. */
+export interface EnvelopeOptions {
+  direction?: string;
+  from?: string;
+  to?: string;
+  orgDomains: string[];
+}
+
+function addresses(value: string | undefined): string[] {
+  return [...(value ?? '').matchAll(/[^\s<>,;"]+@[^\s<>,;"]+/g)].map((m) => m[0].toLowerCase());
+}
+
+/** `inbound`/`outbound` (any case) → the event's direction; `auto` or nothing → undefined. */
+export function parseDirection(value: string | undefined): FlowDirection | undefined {
+  const v = (value ?? 'auto').toUpperCase();
+  if (v === 'AUTO') return undefined;
+  if (v !== 'INBOUND' && v !== 'OUTBOUND') throw new UsageError(`--direction must be inbound, outbound or auto, not "${value}"`);
+  return v;
+}
+
+/**
+ * The envelope for a replayed message: the given --direction (else outbound when From is in the
+ * organisation, inbound otherwise), the given --from/--to, else the message's own From and
+ * To/Cc (inbound: only the organisation's recipients, as WorkMail sends), else a user in the
+ * first organisation domain.
+ */
+export function envelopeFor(message: MimeMessage, options: EnvelopeOptions): { direction: FlowDirection; mailFrom: string; recipients: string[] } {
+  const mailFrom = options.from ?? addresses(message.headers.getFirst('from'))[0] ?? 'sender@unknown.example';
+  // Auto: mail from the organisation is outbound, anything else inbound.
+  const direction = parseDirection(options.direction) ?? (isInternal(mailFrom, options.orgDomains) ? 'OUTBOUND' : 'INBOUND');
+  let recipients = options.to ? options.to.split(',').map((s) => s.trim()).filter(Boolean) : addresses([...message.headers.get('to'), ...message.headers.get('cc')].join(','));
+  if (!options.to && direction === 'INBOUND' && options.orgDomains.length) {
+    recipients = recipients.filter((r) => options.orgDomains.some((d) => r.endsWith(`@${d}`) || r.endsWith(`.${d}`)));
+  }
+  if (!recipients.length) recipients = [`user@${options.orgDomains[0] ?? 'example.com'}`];
+  return { direction, mailFrom, recipients };
+}
