@@ -27,7 +27,7 @@ beforeAll(async () => {
     }),
   );
   // The handler reads its settings and creates its SDK clients at import, as in Lambda.
-  Object.assign(process.env, emu.env, { WMFLOW_RULES_FILE: rules, POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' });
+  Object.assign(process.env, emu.env, { WMFLOW_RULES_FILE: rules, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' });
   vi.resetModules();
   handler = (await import('../../handlers/message-flow.js')).handler as typeof handler;
 });
