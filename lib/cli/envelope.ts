@@ -1,4 +1,4 @@
-import type { MimeMessage } from '../mime/index.js';
+import { headerAddresses, type MimeMessage } from '../mime/index.js';
 import type { FlowDirection } from '../workmail/event.js';
 import { isInternal } from '../rules/condition.js';
 import { UsageError } from './errors.js';
@@ -9,10 +9,6 @@ export interface EnvelopeOptions {
   from?: string;
   to?: string;
   orgDomains: string[];
-}
-
-function addresses(value: string | undefined): string[] {
-  return [...(value ?? '').matchAll(/[^\s<>,;"]+@[^\s<>,;"]+/g)].map((m) => m[0].toLowerCase());
 }
 
 /** `inbound`/`outbound` (any case) → the event's direction; `auto` or nothing → undefined. */
@@ -30,10 +26,10 @@ export function parseDirection(value: string | undefined): FlowDirection | undef
  * first organisation domain.
  */
 export function envelopeFor(message: MimeMessage, options: EnvelopeOptions): { direction: FlowDirection; mailFrom: string; recipients: string[] } {
-  const mailFrom = options.from ?? addresses(message.headers.getFirst('from'))[0] ?? 'sender@unknown.example';
+  const mailFrom = options.from ?? headerAddresses(message.headers, 'from')[0] ?? 'sender@unknown.example';
   // Auto: mail from the organisation is outbound, anything else inbound.
   const direction = parseDirection(options.direction) ?? (isInternal(mailFrom, options.orgDomains) ? 'OUTBOUND' : 'INBOUND');
-  let recipients = options.to ? options.to.split(',').map((s) => s.trim()).filter(Boolean) : addresses([...message.headers.get('to'), ...message.headers.get('cc')].join(','));
+  let recipients = options.to ? options.to.split(',').map((s) => s.trim()).filter(Boolean) : headerAddresses(message.headers, 'to', 'cc');
   if (!options.to && direction === 'INBOUND' && options.orgDomains.length) {
     recipients = recipients.filter((r) => options.orgDomains.some((d) => r.endsWith(`@${d}`) || r.endsWith(`.${d}`)));
   }

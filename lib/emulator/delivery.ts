@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { headerAddresses, MimeError, parseMessage } from '../mime/index.js';
 import { isInternal } from '../rules/condition.js';
 import type { FlowDirection, MessageFlowEvent } from '../workmail/event.js';
 import type { ActionType, ResponseAction } from '../workmail/response.js';
@@ -52,25 +53,20 @@ export interface OrganisationOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-function headerAddress(bytes: Buffer, name: string): string | undefined {
-  const head = bytes.subarray(0, Math.max(0, bytes.indexOf('\r\n\r\n') >= 0 ? bytes.indexOf('\r\n\r\n') : bytes.indexOf('\n\n'))).toString('latin1');
-  const m = new RegExp(`^${name}:((?:.*)(?:\\r?\\n[ \\t].*)*)`, 'im').exec(head);
-  if (!m) return undefined;
-  const value = m[1]!.replace(/\r?\n/g, ' ');
-  return (/<([^>]+)>/.exec(value)?.[1] ?? value.trim().split(/\s+/).find((w) => w.includes('@')))?.toLowerCase();
-}
-
-function subjectOf(bytes: Buffer): string | undefined {
-  const head = bytes.subarray(0, bytes.indexOf('\n\n') >= 0 || bytes.indexOf('\r\n\r\n') >= 0 ? Math.max(bytes.indexOf('\r\n\r\n'), bytes.indexOf('\n\n')) : bytes.length).toString('utf8');
-  const m = /^subject:((?:.*)(?:\r?\n[ \t].*)*)/im.exec(head);
-  return m ? m[1]!.replace(/\r?\n/g, '').trim() : undefined;
+/** From, Sender and the decoded Subject, as WorkMail reads them; nothing for unparseable mail. */
+async function summarize(bytes: Buffer): Promise<{ from?: string | undefined; sender?: string | undefined; subject?: string | undefined }> {
+  try {
+    const headers = (await parseMessage(bytes)).headers;
+    return { from: headerAddresses(headers, 'from')[0], sender: headerAddresses(headers, 'sender')[0], subject: headers.getDecoded('subject')[0] };
+  } catch (err) {
+    if (err instanceof MimeError) return {};
+    throw err;
+  }
 }
 
 /** The event WorkMail would send (summaryVersion 2018-10-10). */
-export function buildEvent(request: DeliveryRequest, messageId: string): MessageFlowEvent {
-  const from = headerAddress(request.bytes, 'from');
-  const senderHeader = headerAddress(request.bytes, 'sender');
-  const subject = subjectOf(request.bytes);
+export async function buildEvent(request: DeliveryRequest, messageId: string): Promise<MessageFlowEvent> {
+  const { from, sender: senderHeader, subject } = await summarize(request.bytes);
   const event: MessageFlowEvent = {
     summaryVersion: '2018-10-10',
     envelope: { mailFrom: { address: request.mailFrom }, recipients: request.recipients.map((address) => ({ address })) },
@@ -108,7 +104,8 @@ const DISPOSITION: Record<ActionType | FlowRuleAction, RecipientOutcome['disposi
 export async function deliver(store: MessageStore, org: OrganisationOptions, request: DeliveryRequest): Promise<DeliveryOutcome> {
   const stored = store.add(request.bytes, { id: request.messageId, direction: request.direction, redirected: request.redirected });
   const notes: string[] = [];
-  const sender = headerAddress(request.bytes, 'sender') ?? headerAddress(request.bytes, 'from') ?? request.mailFrom;
+  const summary = await summarize(request.bytes);
+  const sender = summary.sender ?? summary.from ?? request.mailFrom;
   const byRule = new Map<EmailFlowRule | undefined, string[]>();
   for (const r of request.recipients) {
     const rule = selectFlowRule(org.rules, request.direction, sender, r);
@@ -135,7 +132,7 @@ export async function deliver(store: MessageStore, org: OrganisationOptions, req
     }
     if (!org.lambda) throw new Error(`rule ${rule.name} runs a Lambda but the emulator has none`);
     const lambdaSettings = rule.lambda ?? { fallback: 'DEFAULT', ruleTimeoutMinutes: 1 };
-    const event = buildEvent({ ...request, recipients }, stored.id);
+    const event = await buildEvent({ ...request, recipients }, stored.id);
     outcome.event = event;
     const result = await invokeSynchronously(org.lambda, event, { ruleTimeoutMinutes: lambdaSettings.ruleTimeoutMinutes, answerLimitMs: org.answerLimitMs, sleep: org.sleep });
     outcome.lambdaInvocations += result.invocations;

@@ -26,4 +26,5 @@ export { insertBodyPart, wrapInMixed, wrapAsAttachment, type WrapOptions } from 
 export { buildBodyPart, type NewBodyContent } from './build-part.js';
 export { checkLineLengths, findLongLines, reencodeForLineLimit, MAX_LINE_OCTETS, type LongLine } from './line-limit.js';
 export { decodeWords, encodeUnstructured, formatHeaderField, MAX_HEADER_LINE } from './header-value.js';
+export { headerAddresses } from './addresses.js';
 export type { LineEnding } from './line-ending.js';

@@ -120,7 +120,6 @@ export function findAttachments(message: MimeMessage): AttachmentInfo[] {
   const out: AttachmentInfo[] = [];
   for (const part of message.parts()) {
     if (part.multipart || part === bodies.text || part === bodies.html || related.has(part)) continue;
-    if (!part.parent && isInlineBody(part, part.mediaType === 'text/html' ? 'text/html' : 'text/plain')) continue;
     if (isProtectionPart(part)) continue;
     const info = part.info;
     // An inline text part with no file name in a mixed is extra body text, not a file.

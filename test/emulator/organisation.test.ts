@@ -23,19 +23,20 @@ describe('email flow rule selection', () => {
     expect(selectFlowRule(outScoped, 'OUTBOUND', 'a@example.com', 'x@friend.org')!.name).toBe('o2');
   });
 
-  it('builds the event WorkMail sends: on-behalf-of sender, subject cut at 256, ids in the right form', () => {
-    const e = buildEvent({ bytes: msg, direction: 'INBOUND', mailFrom: 'boss@partner.org', recipients: ['a@example.com'] }, 'msg-1');
+  it('builds the event WorkMail sends: on-behalf-of sender, subject cut at 256, ids in the right form', async () => {
+    const e = await buildEvent({ bytes: msg, direction: 'INBOUND', mailFrom: 'boss@partner.org', recipients: ['a@example.com'] }, 'msg-1');
     expect(e.sender).toEqual({ address: 'assistant@partner.org' });
     expect(e.subject!.length).toBe(256);
     expect(e.invocationId).toMatch(/^[0-9a-f]{32}$/);
-    const many = buildEvent({ bytes: msg, direction: 'INBOUND', mailFrom: 'x@y.org', recipients: Array.from({ length: 5000 }, (_, i) => `recipient-${i}@example.com`) }, 'm');
+    const many = await buildEvent({ bytes: msg, direction: 'INBOUND', mailFrom: 'x@y.org', recipients: Array.from({ length: 5000 }, (_, i) => `recipient-${i}@example.com`) }, 'm');
     expect(many.truncated).toBe(true);
     expect(Buffer.byteLength(JSON.stringify(many))).toBeLessThanOrEqual(128 * 1024);
   });
 });
 
+const event = await buildEvent({ bytes: msg, direction: 'OUTBOUND', mailFrom: 'a@example.com', recipients: ['x@y.org'] }, 'm');
+
 describe('synchronous Run Lambda', () => {
-  const event = buildEvent({ bytes: msg, direction: 'OUTBOUND', mailFrom: 'a@example.com', recipients: ['x@y.org'] }, 'm');
 
   it('retries failed invocations with backoff until the rule timeout, then gives up', async () => {
     const waits: number[] = [];

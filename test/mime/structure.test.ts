@@ -120,3 +120,15 @@ describe('structure queries', () => {
     expect(detectSecurity(plain)).toEqual({ signed: false, encrypted: false, kinds: [] });
   });
 });
+
+describe('headerAddresses', () => {
+  it('extracts addresses from names with commas, encoded words, groups and several fields', async () => {
+    const { headerAddresses } = await import('../../lib/mime/index.js');
+    const m = await parseMessage(
+      mail(['From: "Doe, Jane" <Jane.Doe@Example.com>', 'To: =?UTF-8?Q?J=C3=BCrgen?= <j@example.org>, team: a@example.net, b@example.net;', 'Cc: c@example.com (comment)', '', 'x']),
+    );
+    expect(headerAddresses(m.headers, 'from')).toEqual(['jane.doe@example.com']);
+    expect(headerAddresses(m.headers, 'to', 'cc')).toEqual(['j@example.org', 'a@example.net', 'b@example.net', 'c@example.com']);
+    expect(headerAddresses(m.headers, 'bcc')).toEqual([]);
+  });
+});
