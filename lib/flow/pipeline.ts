@@ -1,5 +1,5 @@
 import { checkLineLengths, MimeError, parseMessage, reencodeForLineLimit, type MimeMessage } from '../mime/index.js';
-import { buildResponse, RuleDeadlineError, RuleFailedError, runRules, type RequestedAction, type Rule, type RuleReport } from '../rules/index.js';
+import { buildResponse, RuleDeadlineError, RuleFailedError, runRules, type Rule, type RuleReport } from '../rules/index.js';
 import { checkUpdatedContent, type ContentProblem } from '../workmail/content-checks.js';
 import { InvalidEventError, parseMessageFlowEvent, type MessageFlowEvent } from '../workmail/event.js';
 import { defaultResponse, type MessageFlowResponse } from '../workmail/response.js';
@@ -153,6 +153,7 @@ async function run(
   });
   setReports(result.reports);
   for (const r of result.reports) if (r.status === 'applied') observer.metric('RuleHits', 1, 'Count', { rule: r.name });
+  // The rules' delivery decisions stand whether or not the content can be updated.
   const response = buildResponse(result.actions, recipients, event.flowDirection);
   observer.info('rules ran', {
     ...ids,
@@ -169,7 +170,7 @@ async function run(
   if ('problems' in prepared) {
     observer.warn('updated content would be rejected by WorkMail: delivering the original', { ...ids, problems: prepared.problems.map((p) => p.message) });
     observer.metric('UpdateSkipped', 1, 'Count', { reason: 'preflight' });
-    return { response: keepActionsOnly(result.actions, recipients, event), status: 'update-skipped', reason: 'pre-flight check failed', problems: prepared.problems, reports: result.reports };
+    return { response, status: 'update-skipped', reason: 'pre-flight check failed', problems: prepared.problems, reports: result.reports };
   }
 
   const key = updatedMessageKey(config.keyPrefix, event.invocationId, event.messageId);
@@ -185,15 +186,10 @@ async function run(
       const reason = UPDATE_FAILURES[err.kind]!;
       observer.error(`update failed: ${reason}; delivering the original`, { ...ids, error: err.serviceCode, detail: err.message });
       observer.metric('UpdateSkipped', 1, 'Count', { reason: err.serviceCode });
-      return { response: keepActionsOnly(result.actions, recipients, event), status: 'update-skipped', reason: `${reason}: ${err.message}`, reports: result.reports };
+      return { response, status: 'update-skipped', reason: `${reason}: ${err.message}`, reports: result.reports };
     }
     throw err;
   }
-}
-
-/** The rules' delivery decisions stand even when the content could not be updated. */
-function keepActionsOnly(actions: RequestedAction[], recipients: string[], event: MessageFlowEvent): MessageFlowResponse {
-  return buildResponse(actions, recipients, event.flowDirection);
 }
 
 /**
