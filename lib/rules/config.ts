@@ -13,7 +13,7 @@ import { subjectTagRule } from './builtin/subject-tag.js';
 import type { Condition } from './condition.js';
 import type { Rule } from './rule.js';
 import { didYouMean } from './suggest.js';
-import { unknownTemplateFields } from './template.js';
+import { hasFixedText, unknownTemplateFields } from './template.js';
 
 /** A configuration that does not validate; `problems` has one `path: problem` line each. */
 export class ConfigError extends WmflowError {
@@ -126,7 +126,11 @@ export const BUILTIN_RULE_TYPES: Record<string, RuleType> = {
         bounceMessage: bounceText.optional(),
       })
       .strict(),
-    check: (o) => [...templateCheck(['text'], o.text), ...templateCheck(['html'], o.html)],
+    check: (o) => [
+      ...templateCheck(['text'], o.text),
+      ...templateCheck(['html'], o.html),
+      ...(hasFixedText(o.text) ? [] : [{ path: ['text'], message: 'needs some fixed text besides {{fields}}, so a second pass can recognise the disclaimer' }]),
+    ],
     create: (o) => disclaimerRule(o),
   }),
   redact: defineRuleType({

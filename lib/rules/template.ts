@@ -28,16 +28,27 @@ export function renderTemplate(template: string, values: Record<string, string>,
 
 /**
  * A regular expression matching any rendering of `template` (fields as wildcards). Used to
- * recognise a disclaimer added on an earlier pass whatever sender or date it named.
+ * recognise a disclaimer added on an earlier pass whatever sender or date it named. Fields at
+ * the start or end are left out: they do not change whether the text is there, and a leading
+ * wildcard would make the search quadratic on long bodies.
  */
 export function templatePattern(template: string, flexibleSpace = true): RegExp {
   const parts = template.split(FIELD);
+  // parts alternates literal, field name, literal, …; trim fields (and empty literals) at both ends.
+  while (parts.length > 1 && !parts[0]!.trim()) parts.splice(0, 2);
+  while (parts.length > 1 && !parts[parts.length - 1]!.trim()) parts.splice(-2, 2);
   const source = parts
     .map((part, i) => {
       if (i % 2 === 1) return '[\\s\\S]{0,2000}?';
-      const escaped = part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      return flexibleSpace ? escaped.replace(/\s+/g, '\\s+') : escaped;
+      const outer = i === 0 || i === parts.length - 1;
+      const literal = (outer ? part.trim() : part).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      return flexibleSpace ? literal.replace(/\s+/g, '\\s+') : literal;
     })
     .join('');
   return new RegExp(source);
+}
+
+/** Whether a template has fixed text to recognise it by (not only fields and spaces). */
+export function hasFixedText(template: string): boolean {
+  return template.replace(FIELD, '').trim().length > 0;
 }

@@ -123,3 +123,20 @@ describe('disclaimer', () => {
     if (first.changed) expect(diffWindow(input, first.output)).not.toBeNull();
   });
 });
+
+describe('disclaimer templates', () => {
+  it('recognises a template that starts and ends with fields, quickly, on a large body', async () => {
+    const rule = disclaimerRule({ text: '{{sender}} sent this to {{recipients}} on {{date}}' });
+    const big = mail(['Subject: big', 'Content-Type: text/plain; charset=utf-8', '', 'lorem ipsum '.repeat(90_000)]);
+    const first = await run([rule], big);
+    expect(first.changed).toBe(true);
+    const started = performance.now();
+    const second = await run([rule], first.output);
+    expect(second.changed).toBe(false);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('refuses a template with no fixed text', () => {
+    expect(() => disclaimerRule({ text: '{{sender}} {{date}}' })).toThrow(/needs some fixed text/);
+  });
+});

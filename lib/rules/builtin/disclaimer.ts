@@ -1,9 +1,10 @@
+import { WmflowError } from '../../errors.js';
 import { insertHtmlFragment } from '../../html/body-insertion.js';
 import { escapeHtml } from '../../html/escape.js';
 import { findReaderBodies, getText, insertBodyPart, setText, wrapInMixed, type MimePart } from '../../mime/index.js';
 import type { Condition } from '../condition.js';
 import type { Rule, RuleContext } from '../rule.js';
-import { renderTemplate, templatePattern, templateValues } from '../template.js';
+import { hasFixedText, renderTemplate, templatePattern, templateValues } from '../template.js';
 import { handleProtected, type ProtectedFallback } from './protected-fallback.js';
 
 /** Options of the `disclaimer` rule. */
@@ -37,6 +38,9 @@ function textToHtml(text: string): string {
  * left alone.
  */
 export function disclaimerRule(options: DisclaimerOptions): Rule {
+  if (!hasFixedText(options.text)) {
+    throw new WmflowError('CONFIG_INVALID', 'disclaimer text needs some fixed text besides {{fields}}, so a second pass can recognise it');
+  }
   const name = options.name ?? 'disclaimer';
   const position = options.position ?? 'bottom';
   const htmlTemplate = options.html ?? textToHtml(options.text);
