@@ -1,5 +1,6 @@
 import { WmflowError } from '../errors.js';
 import { regexDetector, type Detector } from './detector.js';
+import { regexSafetyProblem } from './regex-safety.js';
 import { awsAccessKeyId } from './detectors/aws-access-key-id.js';
 import { emailAddress } from './detectors/email-address.js';
 import { iban } from './detectors/iban.js';
@@ -31,12 +32,7 @@ export function customPatternProblem(pattern: string, flags = ''): string | unde
     return `invalid regular expression: ${(err as Error).message}`;
   }
   if (re.test('')) return 'the pattern matches the empty string';
-  // Nested quantifiers such as (a+)+ backtrack exponentially on near-misses; a synchronous
-  // Lambda cannot afford that on every message.
-  if (/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]/.test(pattern)) {
-    return 'nested quantifiers like (a+)+ can take exponential time; rewrite the pattern';
-  }
-  return undefined;
+  return regexSafetyProblem(pattern);
 }
 
 /** A detector for a custom regular expression (validated with {@link customPatternProblem}). */

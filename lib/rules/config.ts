@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { WmflowError } from '../errors.js';
 import type { Detector } from '../redaction/detector.js';
+import { regexSafetyProblem } from '../redaction/regex-safety.js';
 import { BUILTIN_DETECTOR_IDS, customPatternProblem, customRegexDetector, getBuiltinDetector } from '../redaction/registry.js';
 import { validatePattern } from '../workmail/address-pattern.js';
 import { formatPath } from '../workmail/event.js';
@@ -52,7 +53,10 @@ const regexSpec = z
       new RegExp(spec.pattern, spec.flags);
     } catch (err) {
       ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(err as Error).message}`, path: ['pattern'] });
+      return;
     }
+    const unsafe = regexSafetyProblem(spec.pattern);
+    if (unsafe) ctx.addIssue({ code: 'custom', message: unsafe, path: ['pattern'] });
   });
 
 const addressPattern = z.string().superRefine((p, ctx) => {
