@@ -1,46 +1,88 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../lib/emulator/emulator.js';
 import { parseMessage } from '../../lib/mime/index.js';
+import { PROJECT_ROOT } from '../../infra/processor-props.js';
 import { WmflowStack } from '../../infra/wmflow-stack.js';
 import { sample } from '../support/samples.js';
+import { ENV, ORG, removeTempDirs, writeRulesFile } from './fixtures.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
-let assetDir: string;
-let emu: Emulator;
-const saved = { ...process.env };
+let outdir: string;
+let rulesFile: string;
+/** The deployed function's code and environment, as CloudFormation would get them. */
+let runtimeSdk: { dir: string; environment: Record<string, unknown> };
+let bundledSdk: { dir: string };
+let emu: Emulator | undefined;
+const savedEnv = { ...process.env };
 
-beforeAll(async () => {
-  // Inside the project, so the bundle resolves the externalised AWS SDK as the Lambda runtime would.
-  mkdirSync(path.join(root, 'cdk.out'), { recursive: true });
-  const outdir = mkdtempSync(path.join(root, 'cdk.out', 'test-'));
+/** The asset directory holding the stack's function code. */
+function functionAsset(stack: WmflowStack): string {
+  const fn = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0] as { Properties: { Code: { S3Key: string } } };
+  // The code's S3 key is `<asset hash>.zip`; the staged directory is `asset.<asset hash>`.
+  return path.join(outdir, `asset.${path.basename(fn.Properties.Code.S3Key, '.zip')}`);
+}
+
+beforeAll(() => {
+  // Inside the project, so the bundle resolves the external AWS SDK from node_modules as the
+  // Lambda runtime resolves its own.
+  mkdirSync(path.join(PROJECT_ROOT, 'cdk.out'), { recursive: true });
+  outdir = mkdtempSync(path.join(PROJECT_ROOT, 'cdk.out', 'test-'));
+  rulesFile = writeRulesFile();
   const app = new App({ outdir });
-  new WmflowStack(app, 'Bundle', { env: { region: 'us-east-1', account: '123456789012' }, processor: { organizationId: 'm-0123456789abcdef0123456789abcdef', rulesFile: path.join(root, 'samples/rules.json') } });
-  const dir = app.synth().directory;
-  assetDir = readdirSync(dir).map((d) => path.join(dir, d)).find((d) => existsSync(path.join(d, 'index.mjs')))!;
-  emu = await startEmulator({ lambda: async (event, context) => (await import(pathToFileURL(path.join(assetDir, 'index.mjs')).href)).handler(event, context) });
+  const runtime = new WmflowStack(app, 'RuntimeSdk', { env: ENV, processor: { organizationId: ORG, rulesFile } });
+  const bundled = new WmflowStack(app, 'BundledSdk', { env: ENV, processor: { organizationId: ORG, rulesFile, bundleAwsSdk: true } });
+  app.synth();
+  const fn = Object.values(Template.fromStack(runtime).findResources('AWS::Lambda::Function'))[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
+  runtimeSdk = { dir: functionAsset(runtime), environment: fn.Properties.Environment.Variables };
+  bundledSdk = { dir: functionAsset(bundled) };
 });
 
 afterAll(async () => {
-  process.env = saved;
-  await emu.close();
+  process.env = savedEnv;
+  await emu?.close();
+  rmSync(outdir, { recursive: true, force: true });
+  removeTempDirs();
 });
 
 describe('the deployed artifact', () => {
-  it('is a minified ESM bundle with source map and the rules file, under 2 MB', () => {
-    const size = statSync(path.join(assetDir, 'index.mjs')).size;
-    expect(size).toBeLessThan(2 * 1024 * 1024);
-    expect(existsSync(path.join(assetDir, 'index.mjs.map'))).toBe(true);
-    expect(existsSync(path.join(assetDir, 'rules.json'))).toBe(true);
+  it('is a minified ESM bundle with its source map and the rules file, under 2 MB', () => {
+    const files = readdirSync(runtimeSdk.dir).sort();
+    expect(files).toEqual(['index.mjs', 'index.mjs.map', 'rules.json']);
+    expect(statSync(path.join(runtimeSdk.dir, 'index.mjs')).size).toBeLessThan(2 * 1024 * 1024);
+    expect(readFileSync(path.join(runtimeSdk.dir, 'rules.json'), 'utf8')).toBe(readFileSync(rulesFile, 'utf8'));
+    const code = readFileSync(path.join(runtimeSdk.dir, 'index.mjs'), 'utf8');
+    // CommonJS dependencies need require() inside the ESM bundle.
+    expect(code.startsWith("import { createRequire as __wmflowCreateRequire } from 'node:module';")).toBe(true);
+    expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
   });
 
-  it('handles a message end to end through the local WorkMail', async () => {
-    Object.assign(process.env, emu.env, { LAMBDA_TASK_ROOT: assetDir, WMFLOW_RULES_FILE: 'rules.json', POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' });
+  it('takes the AWS SDK from the Lambda runtime by default, and bundles it only when asked', () => {
+    const runtimeCode = readFileSync(path.join(runtimeSdk.dir, 'index.mjs'), 'utf8');
+    expect(runtimeCode).toMatch(/from\s*"@aws-sdk\/client-s3"/);
+    expect(runtimeCode).toMatch(/from\s*"@aws-sdk\/client-workmailmessageflow"/);
+    const bundledCode = readFileSync(path.join(bundledSdk.dir, 'index.mjs'), 'utf8');
+    expect(bundledCode).not.toMatch(/from\s*"@aws-sdk\//);
+    expect(bundledCode.length).toBeGreaterThan(runtimeCode.length);
+    expect(existsSync(path.join(bundledSdk.dir, 'rules.json'))).toBe(true);
+  });
+
+  it('handles a message end to end through the local WorkMail, configured only by the template’s environment', async () => {
+    emu = await startEmulator({
+      versionedBucket: true,
+      lambda: async (event, context) => (await import(pathToFileURL(path.join(runtimeSdk.dir, 'index.mjs')).href)).handler(event, context),
+    });
+    const fromTemplate = Object.fromEntries(Object.entries(runtimeSdk.environment).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    delete fromTemplate.NODE_OPTIONS; // the test process is already running
+    // The bucket is a deploy-time reference; the emulator's stands in for it. Code root = the asset, as /var/task on Lambda.
+    Object.assign(process.env, fromTemplate, emu.env, { LAMBDA_TASK_ROOT: runtimeSdk.dir, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' });
+    expect(fromTemplate.WMFLOW_RULES_FILE).toBe('rules.json');
     const outcome = await emu.deliver({ bytes: sample('plain-ascii.eml'), direction: 'INBOUND', mailFrom: 'partner@partner.example.org', recipients: ['user@example.com'] });
     expect(outcome.lambdaInvocations).toBe(1);
+    expect(outcome.usedFallback).toBe(false);
     expect(outcome.updated).toBe(true);
     expect((await parseMessage(outcome.finalMessage)).headers.getDecoded('subject')).toEqual(['[EXTERNAL] Lunch on Thursday?']);
   });

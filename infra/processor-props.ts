@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Duration, Token } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { loadRulesFile } from '../lib/rules/index.js';
+import { InfraPropsError } from './infra-props-error.js';
+
+/** The repository root: the default rules file and the handler entry live under it. */
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
+
+/** Props of {@link WorkMailMessageFlowProcessor}. */
+export interface WorkMailMessageFlowProcessorProps {
+  /** The WorkMail organisation id: `m-` and 32 lower-case hex digits (WorkMail console, Organization settings). */
+  readonly organizationId: string;
+  /**
+   * The rules file copied into the bundle as `rules.json`. It is validated at synth, so a bad
+   * file fails `cdk synth` instead of every message. A relative path resolves against the
+   * working directory (the CDK CLI runs the app where `cdk.json` is).
+   * @default `samples/rules.json` in the repository
+   */
+  readonly rulesFile?: string;
+  /** @default 512 (MB) */
+  readonly memorySize?: number;
+  /**
+   * Must stay below 15 s: WorkMail waits at most 15 s for a synchronous rule's answer and
+   * counts a later answer as a failed invocation.
+   * @default Duration.seconds(12)
+   */
+  readonly timeout?: Duration;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Bundle the AWS SDK v3 instead of using the one in the Lambda runtime.
+   * @default false (smaller bundle, faster cold start; `@aws-sdk/*` is left external)
+   */
+  readonly bundleAwsSdk?: boolean;
+  /**
+   * An existing bucket for updated messages, in the stack's account and Region (WorkMail reads
+   * only from those). When it is imported, its policy cannot be changed from here: add the
+   * WorkMail read statement yourself (infra/README.md; the construct warns).
+   * @default a new bucket (SSE-S3, private, TLS only, versioned, everything expires after 1 day)
+   */
+  readonly bucket?: s3.IBucket;
+  /**
+   * Key prefix of updated messages. WorkMail accepts only `[a-zA-Z0-9-/]` in keys.
+   * @default 'updated/'
+   */
+  readonly keyPrefix?: string;
+  /**
+   * Throw on internal errors, so WorkMail retries and then applies the rule's fallback action,
+   * instead of delivering the message unmodified (fail open).
+   * @default false
+   */
+  readonly failClosed?: boolean;
+  /** @default `handlers/message-flow.ts` in the repository (must export `handler`) */
+  readonly entry?: string;
+}
+
+/** The props with defaults applied, after validation. */
+export interface ResolvedProcessorProps {
+  readonly organizationId: string;
+  /** Absolute path. */
+  readonly rulesFile: string;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly logRetention: logs.RetentionDays;
+  readonly bundleAwsSdk: boolean;
+  readonly keyPrefix: string;
+  readonly failClosed: boolean;
+  /** Absolute path. */
+  readonly entry: string;
+}
+
+/** WorkMail's answer limit for synchronous rules. */
+const WORKMAIL_ANSWER_LIMIT_MS = 15_000;
+const ORG_ID = /^m-[0-9a-f]{32}$/;
+const KEY_PREFIX = /^[a-zA-Z0-9\-/]*$/;
+
+/**
+ * Applies defaults and checks every prop that would otherwise fail only at deploy time or at
+ * the first message.
+ *
+ * @throws {InfraPropsError} naming the prop, the value and what is expected.
+ * @throws {ConfigError} (from lib/rules) listing every problem of an invalid rules file.
+ */
+export function resolveProcessorProps(props: WorkMailMessageFlowProcessorProps): ResolvedProcessorProps {
+  if (typeof props.organizationId !== 'string' || !ORG_ID.test(props.organizationId)) {
+    throw new InfraPropsError(
+      `organizationId "${String(props.organizationId)}" is not a WorkMail organisation id: expected m- followed by 32 lower-case hex digits (WorkMail console > Organization settings)`,
+    );
+  }
+  const timeout = props.timeout ?? Duration.seconds(12);
+  if (timeout.toMilliseconds() >= WORKMAIL_ANSWER_LIMIT_MS) {
+    throw new InfraPropsError(
+      `timeout ${timeout.toHumanString()}: WorkMail waits at most 15 s for a synchronous rule and counts a later answer as a failure; use less than 15 s (default 12 s)`,
+    );
+  }
+  const memorySize = props.memorySize ?? 512;
+  if (!Token.isUnresolved(memorySize) && (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240)) {
+    throw new InfraPropsError(`memorySize ${memorySize}: Lambda accepts whole megabytes from 128 to 10240`);
+  }
+  const keyPrefix = props.keyPrefix ?? 'updated/';
+  if (!KEY_PREFIX.test(keyPrefix)) {
+    throw new InfraPropsError(`keyPrefix "${keyPrefix}": WorkMail accepts only letters, digits, "-" and "/" in object keys`);
+  }
+  const rulesFile = props.rulesFile ? path.resolve(props.rulesFile) : path.join(PROJECT_ROOT, 'samples/rules.json');
+  if (!existsSync(rulesFile)) {
+    throw new InfraPropsError(`rules file ${rulesFile} does not exist: write one (see samples/rules.json) and pass it as rulesFile (app: -c rulesFile=<path>)`);
+  }
+  // Fail at synth, not at the first message, on a bad rules file (every problem is named).
+  loadRulesFile(rulesFile);
+  return {
+    organizationId: props.organizationId,
+    rulesFile,
+    memorySize,
+    timeout,
+    logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    bundleAwsSdk: props.bundleAwsSdk ?? false,
+    keyPrefix,
+    failClosed: props.failClosed ?? false,
+    entry: props.entry ? path.resolve(props.entry) : path.join(PROJECT_ROOT, 'handlers/message-flow.ts'),
+  };
+}
