@@ -1,35 +1,44 @@
-import { randomBytes } from 'node:crypto';
-import { headerAddresses, MimeError, parseMessage } from '../mime/index.js';
-import { isInternal } from '../rules/condition.js';
+import { randomUUID } from 'node:crypto';
 import type { FlowDirection, MessageFlowEvent } from '../workmail/event.js';
-import type { ActionType, ResponseAction } from '../workmail/response.js';
-import { selectFlowRule, type EmailFlowRule, type FlowRuleAction } from './flow-rules.js';
+import type { ActionType, MessageFlowResponse, ResponseAction } from '../workmail/response.js';
+import { SkippingClock, type Clock } from './clock.js';
+import { EmulatorError } from './errors.js';
+import { lambdaSettings, matchFlowRule, type EmailFlowRule, type FallbackAction, type FlowRuleAction } from './flow-rules.js';
+import { buildEvent, readEventHeaders } from './message-event.js';
 import type { MessageStore } from './message-store.js';
-import { firstUniqueActions, invokeSynchronously, type LambdaFunction } from './run-lambda.js';
+import { assertValidOrganisation, isOrganisationAddress, type Organisation } from './organisation.js';
+import { firstUniqueActions, invokeSynchronously, type InvokeOptions, type LambdaFunction } from './run-lambda.js';
+
+/** Where a recipient's copy ended up. */
+export type Disposition = 'inbox' | 'junk' | 'dropped' | 'bounced' | 'relayed';
 
 /** What happened to one recipient. */
 export interface RecipientOutcome {
   address: string;
-  disposition: 'inbox' | 'junk' | 'dropped' | 'bounced' | 'relayed';
+  /** `relayed`: handed to an outbound SMTP gateway. */
+  disposition: Disposition;
   bounceMessage?: string;
-  /** Added by the Lambda's response (inbound: as BCC). */
+  /** Added by the Lambda's response (inbound: as BCC; To/Cc are not changed). */
   addedAsBcc?: boolean;
-  /** The flow rule that decided, if any. */
+  /** The email flow rule that decided, if any. */
   rule?: string;
 }
 
 /** The result of delivering one message through the emulated organisation. */
 export interface DeliveryOutcome {
   messageId: string;
+  /** The event of the (last) synchronous Run Lambda rule, if one ran. */
   event: MessageFlowEvent | undefined;
-  /** The Lambda's response, when it gave a valid one. */
-  response: { actions: ResponseAction[] } | undefined;
+  /** The Lambda's valid response, if it gave one. */
+  response: MessageFlowResponse | undefined;
   recipients: RecipientOutcome[];
   /** The content delivered: the update if PutRawMessageContent succeeded, else the original. */
   finalMessage: Buffer;
   updated: boolean;
   lambdaInvocations: number;
+  /** The fallback action applied to at least one recipient. */
   usedFallback: boolean;
+  /** What the emulator noticed along the way (failed invocations, ignored recipients…). */
   notes: string[];
 }
 
@@ -37,55 +46,33 @@ export interface DeliveryOutcome {
 export interface DeliveryRequest {
   bytes: Buffer;
   direction: FlowDirection;
+  /** Envelope MAIL FROM. */
   mailFrom: string;
+  /**
+   * Envelope recipients. Inbound: those outside the organisation's domains are refused (WorkMail
+   * does not relay), unless the organisation has no domains configured.
+   */
   recipients: string[];
-  /** Keep the message id (else a fresh UUID). */
+  /** Keep this message id (else a fresh UUID). */
   messageId?: string;
+  /** A redirected message: PutRawMessageContent answers MessageFrozen. */
   redirected?: boolean;
 }
 
-/** The organisation around the Lambda. */
-export interface OrganisationOptions {
-  domains: string[];
-  rules: EmailFlowRule[];
-  lambda?: LambdaFunction;
-  answerLimitMs?: number;
-  sleep?: (ms: number) => Promise<void>;
+/** The organisation around the Lambda, and how to run it. */
+export interface OrganisationOptions extends Organisation {
+  lambda?: LambdaFunction | undefined;
+  /** WorkMail's 15-second answer limit (lower it to test a hanging Lambda quickly). */
+  answerLimitMs?: number | undefined;
+  /** The function's own timeout, as the Lambda context reports it (default: the answer limit). */
+  functionTimeoutMs?: number | undefined;
+  functionName?: string | undefined;
+  /** Default: a {@link SkippingClock} per delivery (backoff waits are skipped). */
+  clock?: Clock | undefined;
+  backoffMs?: InvokeOptions['backoffMs'];
 }
 
-/** From, Sender and the decoded Subject, as WorkMail reads them; nothing for unparseable mail. */
-async function summarize(bytes: Buffer): Promise<{ from?: string | undefined; sender?: string | undefined; subject?: string | undefined }> {
-  try {
-    const headers = (await parseMessage(bytes)).headers;
-    return { from: headerAddresses(headers, 'from')[0], sender: headerAddresses(headers, 'sender')[0], subject: headers.getDecoded('subject')[0] };
-  } catch (err) {
-    if (err instanceof MimeError) return {};
-    throw err;
-  }
-}
-
-/** The event WorkMail would send (summaryVersion 2018-10-10). */
-export async function buildEvent(request: DeliveryRequest, messageId: string): Promise<MessageFlowEvent> {
-  const { from, sender: senderHeader, subject } = await summarize(request.bytes);
-  const event: MessageFlowEvent = {
-    summaryVersion: '2018-10-10',
-    envelope: { mailFrom: { address: request.mailFrom }, recipients: request.recipients.map((address) => ({ address })) },
-    ...(senderHeader && senderHeader !== from ? { sender: { address: senderHeader } } : {}),
-    ...(subject !== undefined ? { subject: subject.slice(0, 256) } : {}),
-    messageId,
-    invocationId: randomBytes(16).toString('hex'),
-    flowDirection: request.direction,
-    truncated: false,
-  };
-  // Over 128 KB, WorkMail cuts the recipient list and says so.
-  while (Buffer.byteLength(JSON.stringify(event)) > 128 * 1024 && event.envelope.recipients.length > 1) {
-    event.envelope.recipients.pop();
-    event.truncated = true;
-  }
-  return event;
-}
-
-const DISPOSITION: Record<ActionType | FlowRuleAction, RecipientOutcome['disposition']> = {
+const DISPOSITION: Record<ActionType | FlowRuleAction, Disposition> = {
   DEFAULT: 'inbox',
   BYPASS_SPAM_CHECK: 'inbox',
   NEVER_JUNK: 'inbox',
@@ -96,21 +83,36 @@ const DISPOSITION: Record<ActionType | FlowRuleAction, RecipientOutcome['disposi
   RUN_LAMBDA: 'inbox',
 };
 
+const RULE_BOUNCE = 'Message rejected by an email flow rule.';
+const FALLBACK_BOUNCE = 'Message could not be processed.';
+
+function outcomeFor(address: string, type: ActionType | FlowRuleAction, rule: EmailFlowRule | undefined, bounceMessage: string | undefined): RecipientOutcome {
+  return {
+    address,
+    disposition: DISPOSITION[type],
+    ...(type === 'BOUNCE' ? { bounceMessage: bounceMessage ?? RULE_BOUNCE } : {}),
+    ...(rule ? { rule: rule.name } : {}),
+  };
+}
+
+const looksLikeAddress = (s: string) => /^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/.test(s.trim());
+
 /**
- * Delivers a message through the emulated organisation: picks the email flow rule per
- * recipient, runs a synchronous Run Lambda rule (retries, fallback, response validation),
- * and applies the resulting actions recipient by recipient.
+ * Delivers a message through the emulated organisation as WorkMail would: picks the email flow
+ * rule per recipient (Sender, then From; most specific; most restrictive on ties), runs a
+ * synchronous Run Lambda rule (retries until the rule timeout, response validation, fallback),
+ * and applies the resulting actions recipient by recipient. The message sits in `store` so the
+ * Lambda can read and update it over the Message Flow API meanwhile.
+ *
+ * @throws {EmulatorError} `EMULATOR_CONFIG_INVALID` for rules WorkMail would refuse;
+ *   `EMULATOR_NO_LAMBDA` when a Run Lambda rule matches and there is no Lambda;
+ *   `EMULATOR_REQUEST_INVALID` for a bad message id.
  */
 export async function deliver(store: MessageStore, org: OrganisationOptions, request: DeliveryRequest): Promise<DeliveryOutcome> {
-  const stored = store.add(request.bytes, { id: request.messageId, direction: request.direction, redirected: request.redirected });
+  assertValidOrganisation(org);
+  const stored = store.add(request.bytes, { id: request.messageId, direction: request.direction, redirected: request.redirected, acceptsUpdates: false });
   const notes: string[] = [];
-  const summary = await summarize(request.bytes);
-  const sender = summary.sender ?? summary.from ?? request.mailFrom;
-  const byRule = new Map<EmailFlowRule | undefined, string[]>();
-  for (const r of request.recipients) {
-    const rule = selectFlowRule(org.rules, request.direction, sender, r);
-    byRule.set(rule, [...(byRule.get(rule) ?? []), r]);
-  }
+  const headers = readEventHeaders(request.bytes);
   const outcome: DeliveryOutcome = {
     messageId: stored.id,
     event: undefined,
@@ -122,58 +124,146 @@ export async function deliver(store: MessageStore, org: OrganisationOptions, req
     usedFallback: false,
     notes,
   };
-  for (const [rule, recipients] of byRule) {
-    if (!rule || rule.action !== 'RUN_LAMBDA') {
-      const action = rule?.action ?? 'DEFAULT';
-      for (const address of recipients) {
-        outcome.recipients.push({ address, disposition: DISPOSITION[action], ...(rule ? { rule: rule.name } : {}), ...(action === 'BOUNCE' ? { bounceMessage: rule?.bounceMessage ?? 'Message rejected by an email flow rule.' } : {}) });
-      }
+
+  // One copy per recipient, whatever the case; inbound, only the organisation's (no relaying).
+  const seen = new Set<string>();
+  const recipients: string[] = [];
+  for (const r of request.recipients) {
+    const key = r.trim().toLowerCase();
+    if (!key || seen.has(key)) continue;
+    seen.add(key);
+    if (request.direction === 'INBOUND' && org.domains.length && !isOrganisationAddress(r, org.domains)) {
+      notes.push(`refused recipient ${r}: not in the organisation's domains (WorkMail does not relay inbound mail)`);
       continue;
     }
-    if (!org.lambda) throw new Error(`rule ${rule.name} runs a Lambda but the emulator has none`);
-    const lambdaSettings = rule.lambda ?? { fallback: 'DEFAULT', ruleTimeoutMinutes: 1 };
-    const event = await buildEvent({ ...request, recipients }, stored.id);
-    outcome.event = event;
-    const result = await invokeSynchronously(org.lambda, event, { ruleTimeoutMinutes: lambdaSettings.ruleTimeoutMinutes, answerLimitMs: org.answerLimitMs, sleep: org.sleep });
-    outcome.lambdaInvocations += result.invocations;
-    notes.push(...result.failures.map((f) => `invocation failed: ${f}`));
-    const fallback = lambdaSettings.fallback;
-    if (!result.actions) {
-      outcome.usedFallback = true;
-      notes.push(`rule timeout reached: fallback ${fallback} for all recipients`);
-      for (const address of recipients) outcome.recipients.push({ address, disposition: DISPOSITION[fallback], rule: rule.name, ...(fallback === 'BOUNCE' ? { bounceMessage: 'Message could not be processed.' } : {}) });
-      continue;
-    }
-    outcome.response = { actions: result.actions };
-    const { kept, ignored } = firstUniqueActions(result.actions);
-    if (ignored.length) notes.push(`${ignored.length} action(s) past the tenth unique one were ignored (fallback applies to their recipients)`);
-    const ignoredRecipients = new Set(ignored.flatMap((a) => (a.allRecipients ? [] : (a.recipients ?? []).map((r) => r.toLowerCase()))));
-    const explicit = new Map<string, ResponseAction>();
-    for (const a of kept) for (const r of a.recipients ?? []) if (!explicit.has(r.toLowerCase())) explicit.set(r.toLowerCase(), a);
-    const forAll = kept.find((a) => a.allRecipients === true);
-    const apply = (address: string, action: ResponseAction | undefined, extra: Partial<RecipientOutcome> = {}) => {
-      const type = action?.action.type ?? fallback;
-      if (!action) outcome.usedFallback = true;
-      outcome.recipients.push({ address, disposition: DISPOSITION[type], rule: rule.name, ...(type === 'BOUNCE' ? { bounceMessage: action?.action.parameters?.bounceMessage ?? 'Message could not be processed.' } : {}), ...extra });
-    };
-    for (const address of recipients) {
-      const key = address.toLowerCase();
-      apply(address, explicit.get(key) ?? (ignoredRecipients.has(key) ? undefined : forAll));
-    }
-    // Recipients the response adds: inbound only within the organisation, as BCC.
-    for (const [address, action] of explicit) {
-      if (recipients.some((r) => r.toLowerCase() === address)) continue;
-      if (request.direction === 'INBOUND' && !isInternal(address, org.domains.map((d) => d.toLowerCase()))) {
-        notes.push(`ignored added recipient ${address}: not in the organisation's domains`);
-        continue;
-      }
-      apply(address, action, { addedAsBcc: true });
-    }
+    recipients.push(r.trim());
   }
+
+  // Rules look at the Sender header, then From; the envelope only when the message has neither.
+  const senders = [headers.sender, headers.from].filter((a): a is string => !!a);
+  const byRule = new Map<EmailFlowRule | undefined, string[]>();
+  for (const r of recipients) {
+    const rule = matchFlowRule(org.rules, request.direction, senders.length ? senders : [request.mailFrom], r)?.rule;
+    byRule.set(rule, [...(byRule.get(rule) ?? []), r]);
+  }
+
+  for (const [rule, group] of byRule) {
+    if (!rule || rule.action !== 'RUN_LAMBDA') {
+      for (const address of group) outcome.recipients.push(outcomeFor(address, rule?.action ?? 'DEFAULT', rule, rule?.bounceMessage));
+      continue;
+    }
+    if (!org.lambda) throw new EmulatorError('EMULATOR_NO_LAMBDA', `rule "${rule.name}" runs a Lambda but the emulator was started without one`);
+    const settings = lambdaSettings(rule);
+    const event = buildEvent({ bytes: request.bytes, direction: request.direction, mailFrom: request.mailFrom, recipients: group }, stored.id, { headers });
+    if (event.truncated) notes.push(`the event listed ${event.envelope.recipients.length} of ${group.length} recipients (payload over 128 KB): truncated`);
+    if (!settings.synchronous) {
+      await invokeAsynchronously(org, event, notes);
+      outcome.lambdaInvocations++;
+      for (const address of group) outcome.recipients.push(outcomeFor(address, 'DEFAULT', rule, undefined));
+      continue;
+    }
+    outcome.event = event;
+    stored.acceptsUpdates = true;
+    let result;
+    try {
+      result = await invokeSynchronously(org.lambda, event, {
+        ruleTimeoutMinutes: settings.ruleTimeoutMinutes,
+        answerLimitMs: org.answerLimitMs,
+        functionTimeoutMs: org.functionTimeoutMs,
+        functionName: org.functionName,
+        clock: org.clock ?? new SkippingClock(),
+        backoffMs: org.backoffMs,
+      });
+    } finally {
+      // Once the rule has decided, updates no longer take effect.
+      stored.acceptsUpdates = false;
+    }
+    outcome.lambdaInvocations += result.invocations;
+    notes.push(...result.failures.map((f, i) => `invocation ${i + 1} failed: ${f}`));
+    if (!result.response) {
+      outcome.usedFallback = true;
+      notes.push(`rule timeout reached after ${result.invocations} invocation(s): fallback ${settings.fallback} for all recipients`);
+      for (const address of group) outcome.recipients.push(outcomeFor(address, settings.fallback, rule, FALLBACK_BOUNCE));
+      continue;
+    }
+    outcome.response = result.response;
+    applyResponse(result.response.actions, group, rule, settings.fallback, org, request.direction, outcome);
+  }
+
   const after = store.get(stored.id);
   if (after?.updated) {
     outcome.finalMessage = after.updated;
     outcome.updated = true;
   }
   return outcome;
+}
+
+/** Fire and forget, as an asynchronous rule does: the answer and any error are only noted. */
+async function invokeAsynchronously(org: OrganisationOptions, event: MessageFlowEvent, notes: string[]): Promise<void> {
+  try {
+    await org.lambda!(structuredClone(event), { getRemainingTimeInMillis: () => org.functionTimeoutMs ?? 15_000, awsRequestId: randomUUID(), functionName: org.functionName ?? 'wmflow' });
+  } catch (err) {
+    notes.push(`asynchronous invocation failed (ignored, as WorkMail does): ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Applies a valid response to the rule's recipients (and the ones it adds). */
+function applyResponse(
+  actions: readonly ResponseAction[],
+  group: readonly string[],
+  rule: EmailFlowRule,
+  fallback: FallbackAction,
+  org: OrganisationOptions,
+  direction: FlowDirection,
+  outcome: DeliveryOutcome,
+): void {
+  const { notes } = outcome;
+  const { kept, ignored } = firstUniqueActions(actions);
+  if (ignored.length) notes.push(`${ignored.length} action(s) past the tenth unique one were ignored; their recipients get the fallback ${fallback}`);
+  const ignoredRecipients = new Set(ignored.flatMap((a) => (a.recipients ?? []).map((r) => r.trim().toLowerCase())));
+  // The first action naming a recipient decides for it.
+  const named = new Map<string, { address: string; action: ResponseAction }>();
+  for (const a of kept) {
+    for (const r of a.recipients ?? []) {
+      const key = r.trim().toLowerCase();
+      const earlier = named.get(key);
+      if (!earlier) named.set(key, { address: r.trim(), action: a });
+      else if (actionLabel(earlier.action) !== actionLabel(a)) notes.push(`${r} is named by more than one action: the first (${actionLabel(earlier.action)}) applies`);
+    }
+  }
+  const forAll = kept.find((a) => a.allRecipients === true);
+  const apply = (address: string, action: ResponseAction | undefined, extra: Partial<RecipientOutcome> = {}) => {
+    if (!action) {
+      outcome.usedFallback = true;
+      outcome.recipients.push({ ...outcomeFor(address, fallback, rule, FALLBACK_BOUNCE), ...extra });
+      return;
+    }
+    outcome.recipients.push({ ...outcomeFor(address, action.action.type, rule, action.action.parameters?.bounceMessage), ...extra });
+  };
+  const leftOut: string[] = [];
+  for (const address of group) {
+    const key = address.toLowerCase();
+    const action = named.get(key)?.action ?? (ignoredRecipients.has(key) ? undefined : forAll);
+    if (!action && !ignoredRecipients.has(key)) leftOut.push(address);
+    apply(address, action);
+  }
+  if (leftOut.length) notes.push(`the response left out ${leftOut.join(', ')} and set no allRecipients action: fallback ${fallback}`);
+  // Recipients the response adds: inbound only within the organisation, always as BCC.
+  const inGroup = new Set(group.map((r) => r.toLowerCase()));
+  for (const [key, { address, action }] of named) {
+    if (inGroup.has(key)) continue;
+    if (!looksLikeAddress(address)) {
+      notes.push(`ignored added recipient "${address}": not an email address`);
+      continue;
+    }
+    if (direction === 'INBOUND' && !isOrganisationAddress(address, org.domains)) {
+      notes.push(`ignored added recipient ${address}: not in the organisation's domains`);
+      continue;
+    }
+    apply(address, action, { addedAsBcc: true });
+  }
+}
+
+function actionLabel(a: ResponseAction): string {
+  return a.action.type === 'BOUNCE' ? `BOUNCE "${a.action.parameters?.bounceMessage ?? ''}"` : a.action.type;
 }

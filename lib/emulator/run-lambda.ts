@@ -1,73 +1,133 @@
-import { ACTION_TYPES_BY_DIRECTION, RESPONSE_LIMITS, type ActionType, type ResponseAction } from '../workmail/response.js';
-import type { MessageFlowEvent } from '../workmail/event.js';
+import { randomUUID } from 'node:crypto';
+import type { FlowDirection, MessageFlowEvent } from '../workmail/event.js';
+import { ACTION_TYPES_BY_DIRECTION, RESPONSE_LIMITS, type MessageFlowResponse, type ResponseAction } from '../workmail/response.js';
+import { SkippingClock, type Clock } from './clock.js';
+
+/** The context the emulator passes, as Lambda would (the parts a handler uses). */
+export interface LambdaContext {
+  getRemainingTimeInMillis(): number;
+  awsRequestId: string;
+  functionName: string;
+}
 
 /** A Lambda handler as the emulator invokes it. */
-export type LambdaFunction = (
-  event: MessageFlowEvent,
-  context: { getRemainingTimeInMillis(): number; awsRequestId: string; functionName: string },
-) => Promise<unknown>;
+export type LambdaFunction = (event: MessageFlowEvent, context: LambdaContext) => Promise<unknown>;
 
 /** Options of {@link invokeSynchronously}. */
 export interface InvokeOptions {
-  /** WorkMail's answer limit (15 s); lowered in tests. */
-  answerLimitMs?: number;
-  /** The rule timeout, during which failed invocations are retried. */
+  /** The rule timeout (0–240 minutes in WorkMail) during which failed invocations are retried. */
   ruleTimeoutMinutes: number;
-  /** Waits between retries; the default only advances a virtual clock, so replay never sleeps. */
-  sleep?: (ms: number) => Promise<void>;
+  /** WorkMail's answer limit: 15 s. A later answer is a failed invocation. */
+  answerLimitMs?: number | undefined;
+  /** The function's own timeout, reported by `getRemainingTimeInMillis` (default: the answer limit). */
+  functionTimeoutMs?: number | undefined;
+  functionName?: string | undefined;
+  /**
+   * Time for answer limits, backoff and the rule timeout. Default: a {@link SkippingClock}, so the
+   * backoff waits are skipped, not slept. (A Lambda that never settles is still cut off after
+   * `answerLimitMs` of real time.)
+   */
+  clock?: Clock | undefined;
+  /** Backoff before retry `n` (1-based). Default: 1 s doubling, capped at 5 minutes. */
+  backoffMs?: ((retry: number) => number) | undefined;
+}
+
+/** One invocation. */
+export interface InvocationAttempt {
+  awsRequestId: string;
+  /** By the clock. */
+  durationMs: number;
+  /** Why it counts as failed; absent when it answered validly. */
+  failure?: string;
 }
 
 /** How the synchronous invocation went. */
 export interface InvocationResult {
-  /** Validated actions, or undefined when every attempt failed (the fallback applies). */
+  /** The valid response, or undefined when every attempt failed (the fallback then applies to all). */
+  response: MessageFlowResponse | undefined;
+  /** Its actions (same as `response?.actions`). */
   actions: ResponseAction[] | undefined;
   invocations: number;
   /** Why attempts failed, in order. */
   failures: string[];
+  attempts: InvocationAttempt[];
+}
+
+/** The default backoff between retries: 1 s, 2 s, 4 s … capped at 5 minutes (WorkMail's own schedule is not published). */
+export function defaultBackoffMs(retry: number): number {
+  return Math.min(1000 * 2 ** (retry - 1), 300_000);
 }
 
 /**
- * Checks a response as WorkMail does. Returns the problems; an empty list means it is usable.
- * (Actions past the tenth unique one are not an error: they get the fallback.)
+ * Checks a response as WorkMail does; returns the problems (empty: usable). Any problem makes
+ * the invocation a failed one. Actions past the tenth unique one are not a problem: they get
+ * the fallback (see {@link firstUniqueActions}).
  */
-export function responseProblems(response: unknown, direction: 'INBOUND' | 'OUTBOUND'): string[] {
-  const problems: string[] = [];
-  let size: number;
+export function responseProblems(response: unknown, direction: FlowDirection): string[] {
+  let json: string | undefined;
   try {
-    size = Buffer.byteLength(JSON.stringify(response) ?? '');
+    json = JSON.stringify(response);
   } catch {
     return ['the response is not JSON-serialisable'];
   }
-  if (size > RESPONSE_LIMITS.maxBytes) problems.push(`the response is ${size} bytes, over 256 KB`);
-  const actions = (response as { actions?: unknown })?.actions;
+  if (response === null || typeof response !== 'object' || Array.isArray(response) || json === undefined) {
+    return [`the response must be an object with "actions", not ${json ?? String(response)}`.slice(0, 200)];
+  }
+  const problems: string[] = [];
+  const size = Buffer.byteLength(json);
+  if (size > RESPONSE_LIMITS.maxBytes) problems.push(`the response is ${size} bytes, over the 256 KB limit`);
+  const actions = (response as { actions?: unknown }).actions;
   if (!Array.isArray(actions)) return [...problems, 'the response has no "actions" array'];
   const allowed = ACTION_TYPES_BY_DIRECTION[direction] as readonly string[];
   let listed = 0;
-  actions.forEach((a: ResponseAction, i: number) => {
-    const type = a?.action?.type as string | undefined;
-    if (!type || !allowed.includes(type)) problems.push(`actions[${i}]: type ${JSON.stringify(type)} is not allowed for ${direction.toLowerCase()} mail`);
-    if (type === 'BOUNCE' && typeof a.action.parameters?.bounceMessage !== 'string') problems.push(`actions[${i}]: BOUNCE needs parameters.bounceMessage`);
-    if (a.allRecipients !== undefined && typeof a.allRecipients !== 'boolean') problems.push(`actions[${i}]: allRecipients must be a boolean, not ${JSON.stringify(a.allRecipients)}`);
-    if (a.recipients !== undefined && (!Array.isArray(a.recipients) || a.recipients.some((r) => typeof r !== 'string'))) problems.push(`actions[${i}]: recipients must be a list of addresses`);
-    listed += Array.isArray(a.recipients) ? a.recipients.length : 0;
+  actions.forEach((a: unknown, i: number) => {
+    const at = `actions[${i}]`;
+    if (a === null || typeof a !== 'object') {
+      problems.push(`${at}: must be an object`);
+      return;
+    }
+    const { action, allRecipients, recipients } = a as { action?: { type?: unknown; parameters?: { bounceMessage?: unknown } }; allRecipients?: unknown; recipients?: unknown };
+    const type = action?.type;
+    if (typeof type !== 'string' || !allowed.includes(type)) {
+      problems.push(`${at}: type ${JSON.stringify(type)} is not allowed for ${direction.toLowerCase()} mail (allowed: ${allowed.join(', ')})`);
+    }
+    if (type === 'BOUNCE' && (typeof action?.parameters?.bounceMessage !== 'string' || !action.parameters.bounceMessage)) {
+      problems.push(`${at}: BOUNCE needs parameters.bounceMessage`);
+    }
+    if (allRecipients !== undefined && typeof allRecipients !== 'boolean') problems.push(`${at}: allRecipients must be a boolean, not ${JSON.stringify(allRecipients)}`);
+    if (recipients !== undefined && (!Array.isArray(recipients) || recipients.some((r) => typeof r !== 'string'))) {
+      problems.push(`${at}: recipients must be a list of addresses`);
+    }
+    listed += Array.isArray(recipients) ? recipients.length : 0;
   });
-  if (direction === 'OUTBOUND' && listed > RESPONSE_LIMITS.maxOutboundRecipients) problems.push(`${listed} recipients listed; outbound responses may name at most 500`);
+  if (direction === 'OUTBOUND' && listed > RESPONSE_LIMITS.maxOutboundRecipients) {
+    problems.push(`${listed} recipients listed; outbound responses may name at most ${RESPONSE_LIMITS.maxOutboundRecipients}`);
+  }
   return problems;
 }
 
-/** The first ten unique actions (by type and bounce message); WorkMail ignores the rest. */
-export function firstUniqueActions(actions: ResponseAction[]): { kept: ResponseAction[]; ignored: ResponseAction[] } {
-  const seen: string[] = [];
+/** The key that makes two actions "the same action" for the 10-unique-actions limit. */
+function actionKey(a: ResponseAction): string {
+  return `${a.action.type}\u0000${a.action.parameters?.bounceMessage ?? ''}`;
+}
+
+/**
+ * Splits the actions at WorkMail's limit of 10 unique actions (same type and bounce message =
+ * same action): the first ten unique ones, with every repeat of them, are kept; the rest are
+ * ignored and their recipients get the fallback.
+ */
+export function firstUniqueActions(actions: readonly ResponseAction[]): { kept: ResponseAction[]; ignored: ResponseAction[] } {
+  const seen = new Set<string>();
   const kept: ResponseAction[] = [];
   const ignored: ResponseAction[] = [];
   for (const a of actions) {
-    const key = `${a.action.type as ActionType}\u0000${a.action.parameters?.bounceMessage ?? ''}`;
-    if (!seen.includes(key)) {
-      if (seen.length >= RESPONSE_LIMITS.maxUniqueActions) {
+    const key = actionKey(a);
+    if (!seen.has(key)) {
+      if (seen.size >= RESPONSE_LIMITS.maxUniqueActions) {
         ignored.push(a);
         continue;
       }
-      seen.push(key);
+      seen.add(key);
     }
     kept.push(a);
   }
@@ -75,37 +135,63 @@ export function firstUniqueActions(actions: ResponseAction[]): { kept: ResponseA
 }
 
 /**
- * Invokes the Lambda as a synchronous Run Lambda rule: a throw, an invalid response or an
+ * Invokes the Lambda as a synchronous Run Lambda rule does: a throw, an invalid response or an
  * answer after the 15-second limit is a failed invocation, retried with exponential backoff
- * (1 s, 2 s, 4 s … capped at 5 minutes) until the rule timeout; then the fallback applies.
+ * while the rule timeout allows another try; the same event (same `invocationId`) every time.
+ * When time runs out the result has no response and the caller applies the fallback.
  */
 export async function invokeSynchronously(lambda: LambdaFunction, event: MessageFlowEvent, options: InvokeOptions): Promise<InvocationResult> {
+  const clock = options.clock ?? new SkippingClock();
   const limit = options.answerLimitMs ?? RESPONSE_LIMITS.answerWithinMs;
-  const budgetMs = options.ruleTimeoutMinutes * 60_000;
-  let waited = 0;
-  const failures: string[] = [];
-  const sleep = options.sleep ?? (async () => undefined);
+  const functionTimeout = options.functionTimeoutMs ?? limit;
+  const budgetMs = Math.max(0, options.ruleTimeoutMinutes) * 60_000;
+  const backoff = options.backoffMs ?? defaultBackoffMs;
+  const firstStart = clock.now();
+  const attempts: InvocationAttempt[] = [];
   for (let attempt = 1; ; attempt++) {
-    const started = Date.now();
+    const started = clock.now();
+    const awsRequestId = randomUUID();
+    const context: LambdaContext = {
+      getRemainingTimeInMillis: () => Math.max(0, functionTimeout - (clock.now() - started)),
+      awsRequestId,
+      functionName: options.functionName ?? 'wmflow',
+    };
+    let failure: string | undefined;
+    let answer: unknown;
     let timer: NodeJS.Timeout | undefined;
     try {
-      const answer = await Promise.race([
-        lambda(event, { getRemainingTimeInMillis: () => Math.max(0, limit - (Date.now() - started)), awsRequestId: `emulated-${attempt}`, functionName: 'wmflow' }),
+      answer = await Promise.race([
+        // A copy per attempt: a handler that mutates its event must not change the retry's.
+        Promise.resolve().then(() => lambda(structuredClone(event), context)),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${limit} ms`)), limit);
+          timer = setTimeout(() => reject(new AnswerTimeout(limit)), limit);
         }),
       ]);
-      const problems = responseProblems(answer, event.flowDirection);
-      if (!problems.length) return { actions: (answer as { actions: ResponseAction[] }).actions, invocations: attempt, failures };
-      failures.push(`invalid response: ${problems.join('; ')}`);
+      const took = clock.now() - started;
+      if (took > limit) failure = `answered after ${took} ms, over WorkMail's ${limit} ms limit`;
+      else {
+        const problems = responseProblems(answer, event.flowDirection);
+        if (problems.length) failure = `invalid response: ${problems.join('; ')}`;
+      }
     } catch (err) {
-      failures.push(err instanceof Error ? err.message : String(err));
+      failure = err instanceof AnswerTimeout ? err.message : `the function failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
     } finally {
       clearTimeout(timer);
     }
-    const delay = Math.min(1000 * 2 ** (attempt - 1), 300_000);
-    if (waited + delay > budgetMs) return { actions: undefined, invocations: attempt, failures };
-    waited += delay;
-    await sleep(delay);
+    attempts.push({ awsRequestId, durationMs: clock.now() - started, ...(failure ? { failure } : {}) });
+    const failures = attempts.flatMap((a) => (a.failure ? [a.failure] : []));
+    if (!failure) {
+      const response = answer as MessageFlowResponse;
+      return { response, actions: response.actions, invocations: attempt, failures, attempts };
+    }
+    const delay = backoff(attempt);
+    if (clock.now() - firstStart + delay >= budgetMs) return { response: undefined, actions: undefined, invocations: attempt, failures, attempts };
+    await clock.sleep(delay);
+  }
+}
+
+class AnswerTimeout extends Error {
+  constructor(limit: number) {
+    super(`no answer within ${limit} ms`);
   }
 }

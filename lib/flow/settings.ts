@@ -29,7 +29,10 @@ export class SettingsError extends WmflowError {
 export function settingsFromEnv(env: Record<string, string | undefined>, types?: Record<string, RuleType>): FlowSettings {
   const bucket = env.WMFLOW_BUCKET?.trim();
   if (!bucket) throw new SettingsError('WMFLOW_BUCKET is not set: name the bucket WorkMail reads updated messages from');
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new SettingsError(`WMFLOW_BUCKET "${bucket}" is not a valid bucket name`);
+  // WorkMail's S3Reference pattern is stricter than S3's: no dots (PutRawMessageContent would fail).
+  if (!/^[a-z0-9][a-z0-9-]{2,62}$/.test(bucket)) {
+    throw new SettingsError(`WMFLOW_BUCKET "${bucket}" is not a bucket WorkMail can read from: 3-63 characters of a-z, 0-9 and "-" (no dots)`);
+  }
   let config: RulesConfig;
   if (env.WMFLOW_RULES_JSON?.trim()) {
     config = parseRulesJson(env.WMFLOW_RULES_JSON, 'WMFLOW_RULES_JSON', types);

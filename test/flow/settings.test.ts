@@ -22,7 +22,8 @@ describe('settingsFromEnv', () => {
 
   it.each([
     [{ WMFLOW_BUCKET: '' }, SettingsError, /WMFLOW_BUCKET is not set/],
-    [{ WMFLOW_BUCKET: 'Bad_Bucket' }, SettingsError, /"Bad_Bucket" is not a valid bucket name/],
+    [{ WMFLOW_BUCKET: 'Bad_Bucket' }, SettingsError, /"Bad_Bucket" is not a bucket WorkMail can read from/],
+    [{ WMFLOW_BUCKET: 'my.dotted.bucket' }, SettingsError, /no dots/],
     [{ WMFLOW_RULES_FILE: '' }, SettingsError, /no rules: set WMFLOW_RULES_FILE .* or WMFLOW_RULES_JSON/],
     [{ WMFLOW_FAIL_CLOSED: 'yes' }, SettingsError, /WMFLOW_FAIL_CLOSED must be "true" or "false", not "yes"/],
     [{ WMFLOW_RULES_JSON: '{"rules":[{"type":"redact","detectors":["credit_card"]}]}' }, ConfigError, /invalid WMFLOW_RULES_JSON:\n {2}rules\[0\]\.detectors\[0\]: unknown detector "credit_card"/],

@@ -1,0 +1,164 @@
+import { Readable } from 'node:stream';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LoopbackServer } from '../../lib/emulator/http.js';
+import { InMemoryS3 } from '../../lib/emulator/s3-server.js';
+import { decodeAwsChunked, PayloadError } from '../../lib/emulator/s3-payload.js';
+import { failure } from './support.js';
+
+let s3: InMemoryS3;
+let server: LoopbackServer;
+let client: S3Client;
+const clients: S3Client[] = [];
+
+const newClient = (extra: Partial<ConstructorParameters<typeof S3Client>[0]> = {}) => {
+  const c = new S3Client({ region: 'us-east-1', endpoint: server.url, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1, ...extra });
+  clients.push(c);
+  return c;
+};
+
+/** Every byte value, CRLF and bare LF, 8-bit text: what a message can hold. */
+const binary = Buffer.concat([Buffer.from('From: a@example.org\r\n\r\n'), Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.from('Grüße\n\xff', 'latin1')]);
+const read = async (out: { Body?: { transformToByteArray(): Promise<Uint8Array> } }) => Buffer.from(await out.Body!.transformToByteArray());
+
+beforeAll(async () => {
+  s3 = new InMemoryS3('us-east-1');
+  server = await s3.listen();
+  client = newClient();
+});
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  await server.close();
+});
+
+describe('in-memory S3 with the real @aws-sdk/client-s3 (default flexible checksums)', () => {
+  it('creates buckets, in the Region of their LocationConstraint', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'plain' }));
+    await client.send(new CreateBucketCommand({ Bucket: 'in-ireland', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
+    expect((await client.send(new HeadBucketCommand({ Bucket: 'plain' }))).BucketRegion).toBe('us-east-1');
+    expect((await client.send(new HeadBucketCommand({ Bucket: 'in-ireland' }))).BucketRegion).toBe('eu-west-1');
+    expect(s3.buckets.get('in-ireland')!.region).toBe('eu-west-1');
+    const missing = await failure(client.send(new HeadBucketCommand({ Bucket: 'nope' })));
+    expect([missing.name, missing.$metadata.httpStatusCode]).toEqual(['NotFound', 404]);
+    const bad = await failure(client.send(new CreateBucketCommand({ Bucket: 'Bad_Name' })));
+    expect(bad.name).toBe('InvalidBucketName');
+  });
+
+  it('stores Buffer and streamed (aws-chunked, CRC32 trailer) uploads byte for byte', async () => {
+    const put = await client.send(new PutObjectCommand({ Bucket: 'plain', Key: 'updated/buffer', Body: binary, ContentType: 'message/rfc822' }));
+    expect(put.ETag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(put.ChecksumCRC32).toBeDefined();
+    await client.send(new PutObjectCommand({ Bucket: 'plain', Key: 'updated/stream', Body: Readable.from([binary.subarray(0, 100), binary.subarray(100)]), ContentLength: binary.length }));
+    // Stored decoded, never with the framing.
+    expect(s3.getObject('plain', 'updated/stream')).toMatchObject({ object: { body: binary } });
+    for (const key of ['updated/buffer', 'updated/stream']) {
+      // checksum mode on: the SDK validates the CRC32 we return against the bytes.
+      const out = await client.send(new GetObjectCommand({ Bucket: 'plain', Key: key, ChecksumMode: 'ENABLED' }));
+      expect((await read(out)).equals(binary)).toBe(true);
+      expect(out.ChecksumCRC32).toBe(put.ChecksumCRC32);
+    }
+    const head = await client.send(new HeadObjectCommand({ Bucket: 'plain', Key: 'updated/buffer' }));
+    expect([head.ContentLength, head.ContentType, head.ETag]).toEqual([binary.length, 'message/rfc822', put.ETag]);
+  });
+
+  it('works with checksums only when required, and with a large body', async () => {
+    const plain = newClient({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+    const big = Buffer.alloc(3 * 1024 * 1024, 0xa7);
+    await plain.send(new PutObjectCommand({ Bucket: 'plain', Key: 'big', Body: Readable.from([big]), ContentLength: big.length }));
+    expect((await read(await plain.send(new GetObjectCommand({ Bucket: 'plain', Key: 'big' })))).equals(big)).toBe(true);
+    const part = await plain.send(new GetObjectCommand({ Bucket: 'plain', Key: 'updated/buffer', Range: 'bytes=0-3' }));
+    expect([(await read(part)).toString(), part.ContentRange]).toEqual(['From', `bytes 0-3/${binary.length}`]);
+  });
+
+  it('versions objects: PutBucketVersioning, VersionId on PutObject, GetObject by version, delete markers', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'versioned' }));
+    expect((await client.send(new GetBucketVersioningCommand({ Bucket: 'versioned' }))).Status).toBeUndefined();
+    await client.send(new PutBucketVersioningCommand({ Bucket: 'versioned', VersioningConfiguration: { Status: 'Enabled' } }));
+    expect((await client.send(new GetBucketVersioningCommand({ Bucket: 'versioned' }))).Status).toBe('Enabled');
+    const v1 = await client.send(new PutObjectCommand({ Bucket: 'versioned', Key: 'k', Body: 'one' }));
+    const v2 = await client.send(new PutObjectCommand({ Bucket: 'versioned', Key: 'k', Body: Readable.from([Buffer.from('two')]), ContentLength: 3 }));
+    expect(v1.VersionId).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(v2.VersionId).not.toBe(v1.VersionId);
+    expect((await read(await client.send(new GetObjectCommand({ Bucket: 'versioned', Key: 'k' })))).toString()).toBe('two');
+    const old = await client.send(new GetObjectCommand({ Bucket: 'versioned', Key: 'k', VersionId: v1.VersionId }));
+    expect([(await read(old)).toString(), old.VersionId]).toEqual(['one', v1.VersionId]);
+    const noVersion = await failure(client.send(new GetObjectCommand({ Bucket: 'versioned', Key: 'k', VersionId: 'x'.repeat(32) })));
+    expect([noVersion.name, noVersion.$metadata.httpStatusCode]).toEqual(['NoSuchVersion', 404]);
+
+    const del = await client.send(new DeleteObjectCommand({ Bucket: 'versioned', Key: 'k' }));
+    expect(del.DeleteMarker).toBe(true);
+    expect((await failure(client.send(new GetObjectCommand({ Bucket: 'versioned', Key: 'k' })))).name).toBe('NoSuchKey');
+    // Old versions survive a delete marker.
+    expect((await read(await client.send(new GetObjectCommand({ Bucket: 'versioned', Key: 'k', VersionId: v2.VersionId })))).toString()).toBe('two');
+  });
+
+  it('answers S3 XML errors the SDK turns into its typed exceptions', async () => {
+    const noKey = await failure(client.send(new GetObjectCommand({ Bucket: 'plain', Key: 'missing' })));
+    expect([noKey.name, noKey.$metadata.httpStatusCode, noKey.message]).toEqual(['NoSuchKey', 404, 'The specified key does not exist.']);
+    const noBucket = await failure(client.send(new GetObjectCommand({ Bucket: 'missing-bucket', Key: 'k' })));
+    expect([noBucket.name, noBucket.$metadata.httpStatusCode]).toEqual(['NoSuchBucket', 404]);
+    const headMissing = await failure(client.send(new HeadObjectCommand({ Bucket: 'plain', Key: 'missing' })));
+    expect([headMissing.name, headMissing.$metadata.httpStatusCode]).toEqual(['NotFound', 404]);
+    // Like real S3, a request signed for another Region than the bucket's is refused.
+    const wrongRegion = await failure(client.send(new PutObjectCommand({ Bucket: 'in-ireland', Key: 'k', Body: 'x' })));
+    expect([wrongRegion.name, wrongRegion.message]).toEqual(['AuthorizationHeaderMalformed', "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'"]);
+    await newClient({ region: 'eu-west-1' }).send(new PutObjectCommand({ Bucket: 'in-ireland', Key: 'k', Body: 'x' }));
+  });
+
+  it('rejects corrupted uploads (BadDigest) and unsigned requests', async () => {
+    const corrupt = newClient();
+    corrupt.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { body: Buffer | string };
+        request.body = Buffer.concat([Buffer.from(request.body), Buffer.from('!')]).subarray(1);
+        return next(args);
+      },
+      { step: 'finalizeRequest', priority: 'low' },
+    );
+    const bad = await failure(corrupt.send(new PutObjectCommand({ Bucket: 'plain', Key: 'corrupt', Body: Buffer.from('hello') })));
+    expect([bad.name, bad.$metadata.httpStatusCode]).toEqual(['BadDigest', 400]);
+    expect(s3.getObject('plain', 'corrupt')).toEqual({ error: 'NoSuchKey' });
+    expect((await fetch(`${server.url}/plain/updated/buffer`)).status).toBe(403);
+  });
+
+  it('lists objects (ListObjectsV2) with prefix, delimiter and pages', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'listing' }));
+    for (const key of ['a/1', 'a/2', 'a/b/3', 'c', 'd']) await client.send(new PutObjectCommand({ Bucket: 'listing', Key: key, Body: key }));
+    const all = await client.send(new ListObjectsV2Command({ Bucket: 'listing' }));
+    expect(all.Contents!.map((o) => [o.Key, o.Size])).toEqual([['a/1', 3], ['a/2', 3], ['a/b/3', 5], ['c', 1], ['d', 1]]);
+    const dirs = await client.send(new ListObjectsV2Command({ Bucket: 'listing', Delimiter: '/' }));
+    expect([dirs.CommonPrefixes!.map((p) => p.Prefix), dirs.Contents!.map((o) => o.Key)]).toEqual([['a/'], ['c', 'd']]);
+    const under = await client.send(new ListObjectsV2Command({ Bucket: 'listing', Prefix: 'a/', Delimiter: '/' }));
+    expect([under.Contents!.map((o) => o.Key), under.CommonPrefixes!.map((p) => p.Prefix)]).toEqual([['a/1', 'a/2'], ['a/b/']]);
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: 'listing', MaxKeys: 2, ContinuationToken: token }));
+      keys.push(...page.Contents!.map((o) => o.Key!));
+      token = page.NextContinuationToken;
+    } while (token);
+    expect(keys).toEqual(['a/1', 'a/2', 'a/b/3', 'c', 'd']);
+  });
+});
+
+describe('aws-chunked decoding', () => {
+  it('decodes signed chunks and trailers, and refuses broken framing', () => {
+    const framed = Buffer.from('5;chunk-signature=ab\r\nhello\r\n1\r\n!\r\n0;chunk-signature=cd\r\nx-amz-checksum-crc32:AAAA\r\n\r\n');
+    expect(decodeAwsChunked(framed)).toEqual({ data: Buffer.from('hello!'), trailers: { 'x-amz-checksum-crc32': 'AAAA' } });
+    expect(decodeAwsChunked(Buffer.from('0\r\n\r\n')).data.length).toBe(0);
+    for (const broken of ['5\r\nhel', 'zz\r\nhello\r\n0\r\n\r\n', '5\r\nhelloXX0\r\n\r\n', '']) {
+      expect(() => decodeAwsChunked(Buffer.from(broken))).toThrow(PayloadError);
+    }
+  });
+});
