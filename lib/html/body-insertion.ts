@@ -1,66 +1,102 @@
-import { Parser } from 'htmlparser2';
+import { tokenizeHtml, type HtmlToken } from './tokenize.js';
 
-/** Where the document's landmarks are, as string offsets (-1 when absent). */
+/** Where a fragment goes: the top or the bottom of the document's body. */
+export type InsertPosition = 'top' | 'bottom';
+
+/** The document landmarks insertion uses, as string offsets (-1 when absent). */
 interface Landmarks {
-  /** Just after the first real `<body …>` start tag. */
+  /** Just after the first `<body …>` start tag. */
   bodyOpenEnd: number;
-  /** At the last real `</body>` end tag. */
+  /** At the `<` of the last `</body>`. */
   bodyCloseStart: number;
-  /** Just after `</head>`. */
+  /** Just after the first `</head>`. */
   headCloseEnd: number;
-  /** Just after the `<html …>` start tag. */
+  /** Just after the first `<html …>` start tag. */
   htmlOpenEnd: number;
-  /** At the last `</html>` end tag. */
+  /** At the `<` of the last `</html>`. */
   htmlCloseStart: number;
+  /** Just after a leading BOM, XML declaration and doctype. */
+  documentStart: number;
+  /** Where a trailing unterminated comment, tag or `<script>` begins, else the length. */
+  openEnd: number;
 }
 
-/**
- * Finds the landmarks with a real HTML tokenizer, so tags inside comments, `<script>`,
- * `<style>` or attribute values (`</body>` in a string, `>` in an attribute) are not mistaken
- * for them, and tags the parser merely implies are ignored.
- */
 function findLandmarks(html: string): Landmarks {
-  const found: Landmarks = { bodyOpenEnd: -1, bodyCloseStart: -1, headCloseEnd: -1, htmlOpenEnd: -1, htmlCloseStart: -1 };
-  const parser = new Parser(
-    {
-      onopentag(name) {
-        if (name === 'body' && found.bodyOpenEnd < 0) found.bodyOpenEnd = parser.endIndex + 1;
-        if (name === 'html' && found.htmlOpenEnd < 0) found.htmlOpenEnd = parser.endIndex + 1;
-      },
-      onclosetag(name, isImplied) {
-        if (isImplied) return;
-        // The tag's own "<" (htmlparser2 reports odd start offsets after `</body >`).
-        const start = html.lastIndexOf('<', parser.endIndex);
-        if (name === 'body') found.bodyCloseStart = start;
-        if (name === 'head' && found.headCloseEnd < 0) found.headCloseEnd = html.indexOf('>', start) + 1;
-        if (name === 'html') found.htmlCloseStart = start;
-      },
-    },
-    { lowerCaseTags: true, decodeEntities: true },
-  );
-  parser.end(html);
+  const { tokens, openEnd } = tokenizeHtml(html);
+  const found: Landmarks = { bodyOpenEnd: -1, bodyCloseStart: -1, headCloseEnd: -1, htmlOpenEnd: -1, htmlCloseStart: -1, documentStart: 0, openEnd };
+  // Only real tags are tokens: `<body>` in a comment, a script, a style or an attribute value is not.
+  for (const t of tokens) {
+    if (t.type === 'start-tag') {
+      if (t.name === 'body' && found.bodyOpenEnd < 0) found.bodyOpenEnd = t.end;
+      if (t.name === 'html' && found.htmlOpenEnd < 0) found.htmlOpenEnd = t.end;
+    } else if (t.type === 'end-tag') {
+      if (t.name === 'body') found.bodyCloseStart = t.start;
+      if (t.name === 'head' && found.headCloseEnd < 0) found.headCloseEnd = t.end;
+      if (t.name === 'html') found.htmlCloseStart = t.start;
+    }
+  }
+  found.documentStart = prologEnd(html, tokens);
   return found;
 }
 
-/** After a leading BOM, XML declaration and doctype: the start of a document's content. */
-function documentStart(html: string): number {
-  const m = /^(?:\ufeff)?\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype[^>]*>)?/i.exec(html);
-  return m ? m[0].length : 0;
+/**
+ * The end of a leading BOM, `<?xml …?>` declaration and doctype (in any order, whitespace
+ * between them skipped): the start of the document's content. Whitespace after the last of
+ * them stays after the insertion.
+ */
+function prologEnd(html: string, tokens: readonly HtmlToken[]): number {
+  let at = 0;
+  let end = 0;
+  for (const t of tokens) {
+    if (t.start !== at) break;
+    if (t.type === 'doctype' || (t.type === 'comment' && t.terminated && /^<\?xml[\s?]/i.test(html.slice(t.start, t.start + 6)))) {
+      end = t.end;
+    } else if (t.type === 'text' && !t.element && /^[\ufeff\s]*$/.test(html.slice(t.start, t.end))) {
+      if (html[t.start] === '\ufeff') end = Math.max(end, t.start + 1);
+    } else {
+      break;
+    }
+    at = t.end;
+  }
+  return end;
 }
 
 /**
- * Inserts an HTML fragment at the top or bottom of a document's body by splicing: every
- * character outside the insertion point is unchanged. Top: right after `<body …>` (else after
- * `</head>`, else after `<html …>`, else at the document's start past any doctype). Bottom:
- * right before the last `</body>` (else before `</html>`, else at the end).
+ * The offset at which {@link insertHtmlFragment} inserts: never inside a tag, a comment, a
+ * `<script>`/`<style>` or other text-only element.
+ *
+ * - `top`: right after the first real `<body …>` start tag; without one, after `</head>`, else
+ *   after `<html …>`, else at the start of the document past a leading BOM, XML declaration
+ *   and doctype.
+ * - `bottom`: right before the last real `</body>` end tag (if it follows the first `<body>`);
+ *   without one, before the last `</html>`, else at the end of the document, or, when the
+ *   document ends inside an unterminated comment, tag or `<script>`, just before that.
  */
-export function insertHtmlFragment(html: string, fragment: string, position: 'top' | 'bottom'): string {
+export function findInsertionPoint(html: string, position: InsertPosition): number {
   const l = findLandmarks(html);
-  let at: number;
+  // An insertion point must come before anything unterminated at the end of the document.
+  const safe = (at: number) => Math.min(at, l.openEnd);
   if (position === 'top') {
-    at = l.bodyOpenEnd >= 0 ? l.bodyOpenEnd : l.headCloseEnd > 0 ? l.headCloseEnd : l.htmlOpenEnd >= 0 ? l.htmlOpenEnd : documentStart(html);
-  } else {
-    at = l.bodyCloseStart >= 0 ? l.bodyCloseStart : l.htmlCloseStart >= 0 ? l.htmlCloseStart : html.length;
+    if (l.bodyOpenEnd >= 0) return l.bodyOpenEnd;
+    if (l.headCloseEnd >= 0) return l.headCloseEnd;
+    if (l.htmlOpenEnd >= 0) return l.htmlOpenEnd;
+    return safe(l.documentStart);
   }
+  // An end tag before the body's start cannot close it (`</body><body>…`); fall through.
+  const floor = Math.max(l.bodyOpenEnd, 0);
+  if (l.bodyCloseStart >= floor) return l.bodyCloseStart;
+  if (l.htmlCloseStart >= floor) return l.htmlCloseStart;
+  return Math.max(safe(html.length), floor);
+}
+
+/**
+ * Inserts an HTML fragment at the top or bottom of a document's body by splicing it in at
+ * {@link findInsertionPoint}: every character of `html` outside that point is unchanged, so
+ * `out.slice(0, i) === html.slice(0, i)` and `out.slice(i + fragment.length) === html.slice(i)`.
+ * Works on fragments without `<html>`/`<body>`, several `<body>` tags, upper-case tags,
+ * `</body>` in comments, scripts, styles or attribute values, and unterminated comments.
+ */
+export function insertHtmlFragment(html: string, fragment: string, position: InsertPosition): string {
+  const at = findInsertionPoint(html, position);
   return html.slice(0, at) + fragment + html.slice(at);
 }

@@ -1,4 +1,4 @@
-/** A match of a detector in a text. */
+/** A match of a detector: `text.slice(start, end) === value`. */
 export interface DetectorMatch {
   start: number;
   end: number;
@@ -7,25 +7,32 @@ export interface DetectorMatch {
 
 /** Finds one kind of sensitive data in text, with validation beyond a regular expression. */
 export interface Detector {
+  /** Stable id, used in configuration and in the per-detector counts. */
   readonly id: string;
-  /** Non-overlapping matches, in order. */
+  /** Non-overlapping matches, sorted by position. Never throws on any string (custom pattern timeouts aside). */
   find(text: string): DetectorMatch[];
 }
 
-/** Runs a global regex and keeps the matches `accept` validates. */
-export function regexDetector(id: string, re: RegExp, accept: (value: string) => boolean = () => true): Detector {
-  const global = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+/**
+ * A detector from a trusted (built-in) regular expression: every match `accept` approves, given
+ * the match and the whole text for context. A rejected match does not hide a later candidate
+ * that starts inside it: scanning resumes one character after its start.
+ */
+export function regexDetector(id: string, re: RegExp, accept: (value: string, start: number, text: string) => boolean = () => true): Detector {
+  const flags = re.flags.includes('g') ? re.flags : `${re.flags}g`;
   return {
     id,
     find(text) {
+      // A fresh RegExp per call: `lastIndex` state is never shared between calls.
+      const global = new RegExp(re.source, flags);
       const out: DetectorMatch[] = [];
-      global.lastIndex = 0;
       for (let m = global.exec(text); m; m = global.exec(text)) {
-        if (m[0].length === 0) {
-          global.lastIndex++;
-          continue;
+        const value = m[0];
+        if (value.length > 0 && accept(value, m.index, text)) {
+          out.push({ start: m.index, end: m.index + value.length, value });
+        } else {
+          global.lastIndex = m.index + 1;
         }
-        if (accept(m[0])) out.push({ start: m.index, end: m.index + m[0].length, value: m[0] });
       }
       return out;
     },

@@ -1,116 +1,82 @@
-import { findAttributeValueRanges, findTextRanges } from '../html/text-ranges.js';
-import { escapeHtml } from '../html/escape.js';
-import type { Detector, DetectorMatch } from './detector.js';
-import { maskValue, type MaskStyle } from './mask.js';
+import { applyRawEdits, decodeRun, toRawEdits, type RawEdit } from '../html/decoded-text.js';
+import { findTextRuns } from '../html/text-ranges.js';
+import type { Detector } from './detector.js';
+import { RedactionError } from './errors.js';
+import { maskProblem, type MaskStyle } from './mask.js';
+import { planRedaction } from './plan.js';
 
-/** Result of a redaction: the new text and how many matches each detector masked. */
+/** Result of {@link redactText}: the new text and how many matches each detector masked. */
 export interface RedactionResult {
   text: string;
+  /** Matches masked per detector id; detectors that found nothing are absent. */
   counts: Record<string, number>;
 }
 
-interface Hit extends DetectorMatch {
-  detector: string;
-  order: number;
-}
-
-const URL = /\b(?:https?|ftp):\/\/[^\s<>"']+/gi;
-
-/** Matches of all detectors, overlaps resolved: earliest first, then longest, then detector order. */
-function collect(text: string, detectors: readonly Detector[], skipUrls: boolean): Hit[] {
-  const urls = skipUrls ? [...text.matchAll(URL)].map((m) => [m.index, m.index + m[0].length] as const) : [];
-  const all: Hit[] = detectors.flatMap((d, order) => d.find(text).map((m) => ({ ...m, detector: d.id, order })));
-  all.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start) || a.order - b.order);
-  const out: Hit[] = [];
-  let end = 0;
-  for (const hit of all) {
-    if (hit.start < end) continue;
-    if (urls.some(([s, e]) => hit.start < e && hit.end > s)) continue;
-    out.push(hit);
-    end = hit.end;
-  }
-  return out;
+/** Result of {@link redactHtml}. */
+export interface HtmlRedactionResult {
+  html: string;
+  counts: Record<string, number>;
 }
 
 /** Options of the redaction functions. */
 export interface RedactOptions {
-  /** Also redact inside URLs (off: a card number in a link's query is the link's business). */
+  /** Also redact inside URLs written in the text (default false: a URL is left whole). */
   urls?: boolean;
 }
 
-/** Redacts plain text. */
-export function redactText(text: string, detectors: readonly Detector[], mask: MaskStyle, options: RedactOptions = {}): RedactionResult {
-  const counts: Record<string, number> = {};
-  let out = '';
-  let pos = 0;
-  for (const hit of collect(text, detectors, !options.urls)) {
-    out += text.slice(pos, hit.start) + maskValue(hit.value, mask);
-    pos = hit.end;
-    counts[hit.detector] = (counts[hit.detector] ?? 0) + 1;
-  }
-  return { text: out + text.slice(pos), counts };
+/** Options of {@link redactHtml}. */
+export interface RedactHtmlOptions extends RedactOptions {
+  /** Also redact inside attribute values: `title`, `alt`, `href` … (default false). */
+  attributes?: boolean;
 }
 
-/** Named entities common in text; others are left as written. */
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+function checkMask(mask: MaskStyle): void {
+  const problem = maskProblem(mask);
+  if (problem) throw new RedactionError('REDACTION_INVALID_MASK', `invalid mask: ${problem}`);
+}
 
-/** Decodes character references, keeping for each decoded character its raw offset. */
-function decodeWithMap(raw: string): { text: string; starts: number[]; ends: number[] } {
-  let text = '';
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const re = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]{2,8}));/y;
-  for (let i = 0; i < raw.length; ) {
-    re.lastIndex = i;
-    const m = raw[i] === '&' ? re.exec(raw) : null;
-    let decoded: string | undefined;
-    if (m) {
-      const code = m[1] ? Number(m[1]) : m[2] ? parseInt(m[2], 16) : undefined;
-      decoded = code !== undefined ? (code <= 0x10ffff ? String.fromCodePoint(code) : undefined) : ENTITIES[m[3]!.toLowerCase()];
-    }
-    if (m && decoded !== undefined) {
-      for (const ch of decoded) {
-        text += ch;
-        starts.push(i);
-        ends.push(i + m[0].length);
-      }
-      i += m[0].length;
-    } else {
-      text += raw[i];
-      starts.push(i);
-      ends.push(i + 1);
-      i++;
-    }
-  }
-  return { text, starts, ends };
+function addCounts(into: Record<string, number>, counts: Record<string, number>): void {
+  for (const [id, n] of Object.entries(counts)) into[id] = (into[id] ?? 0) + n;
 }
 
 /**
- * Redacts the text of an HTML document: only character data a reader sees (never tags,
- * comments, scripts or styles; attribute values only with `attributes`). Character references
- * are decoded before matching, so `4111&#32;1111…` is found, and the raw span is replaced by
- * the escaped mask; everything else keeps its bytes.
+ * Masks every match of `detectors` in plain text. Overlapping matches of several detectors are
+ * resolved earliest first, then longest, then by detector order. Idempotent: redacting the
+ * output again finds nothing (see `planRedaction`).
+ * @throws RedactionError `REDACTION_INVALID_MASK` for a malformed mask, and
+ *   `REDACTION_PATTERN_TIMEOUT` when a custom pattern runs out of time.
  */
-export function redactHtml(
-  html: string,
-  detectors: readonly Detector[],
-  mask: MaskStyle,
-  options: RedactOptions & { attributes?: boolean } = {},
-): { html: string; counts: Record<string, number> } {
-  const ranges = [...findTextRanges(html), ...(options.attributes ? findAttributeValueRanges(html) : [])].sort((a, b) => a.start - b.start);
-  const counts: Record<string, number> = {};
+export function redactText(text: string, detectors: readonly Detector[], mask: MaskStyle, options: RedactOptions = {}): RedactionResult {
+  checkMask(mask);
+  const plan = planRedaction(text, detectors, mask, options);
   let out = '';
   let pos = 0;
-  for (const range of ranges) {
-    const raw = html.slice(range.start, range.end);
-    const { text, starts, ends } = decodeWithMap(raw);
-    for (const hit of collect(text, detectors, !options.urls)) {
-      const rawStart = range.start + starts[hit.start]!;
-      const rawEnd = range.start + ends[hit.end - 1]!;
-      out += html.slice(pos, rawStart) + escapeHtml(maskValue(hit.value, mask));
-      pos = rawEnd;
-      counts[hit.detector] = (counts[hit.detector] ?? 0) + 1;
-    }
+  for (const r of plan.replacements) {
+    out += text.slice(pos, r.start) + r.replacement;
+    pos = r.end;
   }
-  return { html: out + html.slice(pos), counts };
+  return { text: out + text.slice(pos), counts: plan.counts };
+}
+
+/**
+ * Masks matches in the text of an HTML document a reader sees, by splicing: tags, comments,
+ * `<script>`, `<style>` and everything else keep their exact characters; attribute values only
+ * with `attributes`. Detectors see each run of text decoded (`4111&nbsp;1111`, `&#52;111`)
+ * and joined across inline tags (`4111 <b>1111</b> …`), so such numbers are found; the raw
+ * characters they came from are replaced by the HTML-escaped mask (see `toRawEdits`), and a
+ * keep-last mask leaves untouched references and tags where they were. Text inside Outlook
+ * conditional comments counts as text. Idempotent like {@link redactText}.
+ */
+export function redactHtml(html: string, detectors: readonly Detector[], mask: MaskStyle, options: RedactHtmlOptions = {}): HtmlRedactionResult {
+  checkMask(mask);
+  const counts: Record<string, number> = {};
+  const edits: RawEdit[] = [];
+  for (const run of findTextRuns(html, { attributes: options.attributes === true })) {
+    const decoded = decodeRun(html, run);
+    const plan = planRedaction(decoded.text, detectors, mask, options);
+    if (!plan.replacements.length) continue;
+    addCounts(counts, plan.counts);
+    edits.push(...toRawEdits(html, decoded, plan.replacements.map((r) => ({ start: r.start, end: r.end, replacement: r.replacement, aligned: r.aligned }))));
+  }
+  return { html: edits.length ? applyRawEdits(html, edits) : html, counts };
 }

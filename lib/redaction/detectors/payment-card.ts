@@ -1,7 +1,9 @@
-import { regexDetector } from '../detector.js';
+import type { Detector, DetectorMatch } from '../detector.js';
+import { isAsciiAlnum, separatorKind, type SeparatorKind } from './characters.js';
 
-/** Luhn (mod 10) check over a digit string. */
+/** Luhn (mod 10) check over a string of ASCII digits. */
 export function luhnValid(digits: string): boolean {
+  if (!/^\d+$/.test(digits)) return false;
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
     let d = digits.charCodeAt(digits.length - 1 - i) - 48;
@@ -14,29 +16,83 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** Issuer prefixes of the card networks that matter for DLP, with their lengths. */
-function knownIssuer(d: string): boolean {
-  const n = d.length;
-  const p2 = Number(d.slice(0, 2));
-  const p3 = Number(d.slice(0, 3));
-  const p4 = Number(d.slice(0, 4));
-  if (d[0] === '4') return n === 13 || n === 16 || n === 19; // Visa
-  if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) return n === 16; // Mastercard
-  if (p2 === 34 || p2 === 37) return n === 15; // Amex
-  if (p4 === 6011 || p2 === 65 || (p3 >= 644 && p3 <= 649)) return n >= 16 && n <= 19; // Discover
-  if (p4 >= 3528 && p4 <= 3589) return n >= 16 && n <= 19; // JCB
-  if (p2 === 36 || p2 === 38 || (p3 >= 300 && p3 <= 305)) return n >= 14 && n <= 19; // Diners
-  return false;
+/** Card networks the detector knows. */
+export type CardNetwork = 'visa' | 'mastercard' | 'amex' | 'discover' | 'jcb' | 'diners';
+
+/**
+ * The network whose issuer prefix (IIN) and number length `digits` has, or undefined: Visa 4
+ * (13, 16, 19 digits), Mastercard 51–55 and 2221–2720 (16), Amex 34, 37 (15), Discover 6011,
+ * 644–649, 65 (16–19), JCB 3528–3589 (16–19), Diners 36, 38, 300–305 (14–19).
+ */
+export function cardNetwork(digits: string): CardNetwork | undefined {
+  const n = digits.length;
+  const p2 = Number(digits.slice(0, 2));
+  const p3 = Number(digits.slice(0, 3));
+  const p4 = Number(digits.slice(0, 4));
+  if (digits[0] === '4') return n === 13 || n === 16 || n === 19 ? 'visa' : undefined;
+  if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) return n === 16 ? 'mastercard' : undefined;
+  if (p2 === 34 || p2 === 37) return n === 15 ? 'amex' : undefined;
+  if (p4 === 6011 || p2 === 65 || (p3 >= 644 && p3 <= 649)) return n >= 16 && n <= 19 ? 'discover' : undefined;
+  if (p4 >= 3528 && p4 <= 3589) return n >= 16 && n <= 19 ? 'jcb' : undefined;
+  if (p2 === 36 || p2 === 38 || (p3 >= 300 && p3 <= 305)) return n >= 14 && n <= 19 ? 'diners' : undefined;
+  return undefined;
 }
 
 /**
- * Payment card numbers: 13–19 digits, optionally grouped by spaces or dashes (one kind per
- * number), a known issuer prefix and length, and a valid Luhn check digit. Digits that run on
- * into a longer number are not a card.
+ * How card numbers are grouped when written with separators: fours with a shorter last group
+ * (4-4-4-4, 4-4-4-4-3, 4-4-4-1), or the Amex/Diners 4-6-5 and 4-6-4. Arbitrary groupings
+ * (phone numbers, `12 34 56 …`) are not card numbers.
  */
-export const paymentCard = regexDetector('payment-card', /(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])/, (value) => {
-  const separators = new Set(value.replace(/\d/g, ''));
-  if (separators.size > 1) return false;
-  const digits = value.replace(/\D/g, '');
-  return knownIssuer(digits) && luhnValid(digits);
-});
+function groupingValid(lengths: readonly number[]): boolean {
+  if (lengths.length === 1) return true;
+  if (lengths.length === 3 && lengths[0] === 4 && lengths[1] === 6 && (lengths[2] === 5 || lengths[2] === 4)) return true;
+  const last = lengths[lengths.length - 1]!;
+  return last >= 1 && last <= 4 && lengths.slice(0, -1).every((n) => n === 4);
+}
+
+/**
+ * Payment card numbers (PANs): 13–19 digits, either unbroken or in groups (see above) split by
+ * single spaces (also no-break spaces) or single dashes, one kind per number; a known issuer
+ * prefix and length; a valid Luhn check digit. Never part of a longer digit run or a word
+ * (`94111111111111111`, `ID4111111111111111`): a digit group is taken whole or not at all. A
+ * number written in groups may start or end at a group boundary of a longer grouped sequence.
+ */
+export const paymentCard: Detector = {
+  id: 'payment-card',
+  find(text) {
+    const runs: { start: number; end: number }[] = [];
+    for (const m of text.matchAll(/\d+/g)) runs.push({ start: m.index, end: m.index + m[0].length });
+    const out: DetectorMatch[] = [];
+    let i = 0;
+    while (i < runs.length) {
+      const first = runs[i]!;
+      let best = -1;
+      if (!isAsciiAlnum(text[first.start - 1])) {
+        let digits = '';
+        let kind: SeparatorKind | undefined;
+        const lengths: number[] = [];
+        for (let j = i; j < runs.length; j++) {
+          const run = runs[j]!;
+          if (j > i) {
+            const sep = separatorKind(text.slice(runs[j - 1]!.end, run.start));
+            if (!sep || (kind && sep !== kind)) break;
+            kind = sep;
+          }
+          digits += text.slice(run.start, run.end);
+          lengths.push(run.end - run.start);
+          if (digits.length > 19) break;
+          if (digits.length >= 13 && !isAsciiAlnum(text[run.end]) && groupingValid(lengths) && cardNetwork(digits) && luhnValid(digits)) best = j;
+        }
+      }
+      if (best < 0) {
+        i++;
+        continue;
+      }
+      const start = first.start;
+      const end = runs[best]!.end;
+      out.push({ start, end, value: text.slice(start, end) });
+      i = best + 1;
+    }
+    return out;
+  },
+};

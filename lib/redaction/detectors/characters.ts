@@ -1,0 +1,29 @@
+/** Characters that separate digit groups in numbers people write: `4111 1111`, `123-45-6789`. */
+export type SeparatorKind = 'space' | 'dash';
+
+// No-break and figure spaces arrive from HTML (`&nbsp;`) and word processors; so do
+// non-breaking hyphens and en dashes.
+const SPACES = new Set([' ', '\u00a0', '\u2007', '\u202f']);
+const DASHES = new Set(['-', '\u2010', '\u2011', '\u2012', '\u2013']);
+
+/** The kind of a one-character separator, or undefined for anything else. */
+export function separatorKind(s: string): SeparatorKind | undefined {
+  if (s.length !== 1) return undefined;
+  if (SPACES.has(s)) return 'space';
+  if (DASHES.has(s)) return 'dash';
+  return undefined;
+}
+
+/** Whether `c` (one UTF-16 unit, possibly undefined past the ends) is an ASCII letter or digit. */
+export function isAsciiAlnum(c: string | undefined): boolean {
+  if (c === undefined || c.length === 0) return false;
+  const code = c.charCodeAt(0);
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/** Whether `c` is an ASCII digit. */
+export function isDigit(c: string | undefined): boolean {
+  if (c === undefined || c.length === 0) return false;
+  const code = c.charCodeAt(0);
+  return code >= 48 && code <= 57;
+}

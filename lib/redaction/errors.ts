@@ -1,0 +1,21 @@
+import { WmflowError } from '../errors.js';
+
+/** Codes of {@link RedactionError}. */
+export type RedactionErrorCode =
+  /** A custom pattern does not compile, can match the empty string, or risks catastrophic backtracking. */
+  | 'REDACTION_INVALID_PATTERN'
+  /** A custom pattern ran past its time budget on a text (see `customRegexDetector`). */
+  | 'REDACTION_PATTERN_TIMEOUT'
+  /** A mask style is malformed (negative `keep`, a letter as `maskChar`, …). */
+  | 'REDACTION_INVALID_MASK'
+  /** A detector id names no built-in detector. */
+  | 'REDACTION_UNKNOWN_DETECTOR';
+
+/** An error of the redaction module; `code` says which kind. */
+export class RedactionError extends WmflowError {
+  declare readonly code: RedactionErrorCode;
+
+  constructor(code: RedactionErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
