@@ -25,9 +25,18 @@ export class SkippingClock implements Clock {
   private skippedMs = 0;
   /** Every wait requested, in order (tests assert backoff schedules with it). */
   readonly sleeps: number[] = [];
+  private readonly frozenAt: number | undefined;
+
+  /**
+   * @param options.frozen when true, time moves only by skipped waits (the real time spent
+   *   computing is not counted), so durations are exact and repeatable (default false).
+   */
+  constructor(options: { frozen?: boolean } = {}) {
+    this.frozenAt = options.frozen ? Date.now() : undefined;
+  }
 
   now(): number {
-    return Date.now() + this.skippedMs;
+    return (this.frozenAt ?? Date.now()) + this.skippedMs;
   }
 
   async sleep(ms: number): Promise<void> {
