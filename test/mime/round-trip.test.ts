@@ -3,9 +3,12 @@ import { parseMessage } from '../../lib/mime/index.js';
 import { allMessages, CORPUS_DIR, emlFiles, mail } from '../support/samples.js';
 
 describe('exact round trip', () => {
-  it('finds the public corpus beside the checkout', () => {
-    expect(emlFiles(CORPUS_DIR).length).toBeGreaterThanOrEqual(17);
-  });
+  // Registered only when the corpus is configured; `corpusFiles()` says so in one line otherwise.
+  if (CORPUS_DIR) {
+    it('finds the public corpus WMFLOW_CORPUS_DIR names', () => {
+      expect(emlFiles(CORPUS_DIR).length).toBeGreaterThanOrEqual(17);
+    });
+  }
 
   it.each(allMessages())('%s serialises back to its exact bytes', async (_name, input) => {
     const message = await parseMessage(input);

@@ -2,23 +2,44 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const here = import.meta.dirname;
-/** The public corpus beside the checkout (read-only, never copied in). */
-export const CORPUS_DIR = path.resolve(here, '../../../shared/corpus');
+/**
+ * The external public corpus (read-only, never copied in), when `WMFLOW_CORPUS_DIR` names it
+ * (`.ci/run` sets it). Tests over it say in one line when it is absent.
+ */
+export const CORPUS_DIR: string | undefined = process.env.WMFLOW_CORPUS_DIR ? path.resolve(process.env.WMFLOW_CORPUS_DIR) : undefined;
 /** The project's own fixtures. */
 export const SAMPLES_DIR = path.resolve(here, '../../samples');
 
-/** Sorted absolute paths of the `.eml` files in `dir` (none if it does not exist). */
-export function emlFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
+/** Sorted absolute paths of the `.eml` files in `dir` (none if it is unset or does not exist). */
+export function emlFiles(dir: string | undefined): string[] {
+  if (!dir || !existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.eml'))
     .sort()
     .map((f) => path.join(dir, f));
 }
 
+/** The corpus messages, or none, after one line saying why none: for tests over the corpus. */
+export function corpusFiles(): string[] {
+  const files = emlFiles(CORPUS_DIR);
+  if (!files.length) reportCorpusAbsent();
+  return files;
+}
+
+let absentReported = false;
+function reportCorpusAbsent(): void {
+  if (absentReported) return;
+  absentReported = true;
+  console.log(
+    CORPUS_DIR
+      ? `corpus tests did not run: WMFLOW_CORPUS_DIR=${CORPUS_DIR} has no .eml files`
+      : 'corpus tests did not run: set WMFLOW_CORPUS_DIR to the public corpus folder (.ci/run does)',
+  );
+}
+
 /** Every corpus and sample message as `[label, bytes]`. */
 export function allMessages(): [string, Buffer][] {
-  return [...emlFiles(CORPUS_DIR), ...emlFiles(SAMPLES_DIR)].map((f) => [
+  return [...corpusFiles(), ...emlFiles(SAMPLES_DIR)].map((f) => [
     `${path.basename(path.dirname(f))}/${path.basename(f)}`,
     readFileSync(f),
   ]);
