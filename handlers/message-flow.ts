@@ -1,13 +1,13 @@
 /**
  * The Lambda entry point for a synchronous WorkMail "Run Lambda" email flow rule.
  * Only wiring: settings, SDK clients and Powertools are created once per container (cold
- * start); the work is lib/flow's pipeline.
+ * start); the work is lib/flow's pipeline around lib/core's step.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { createMessageFlowHandler } from '../lib/flow/message-flow-handler.js';
-import { PowertoolsObserver } from '../lib/flow/powertools-observer.js';
+import { createMessageFlowHandler } from '../lib/aws/message-flow-handler.js';
+import { PowertoolsObserver } from '../lib/aws/powertools-observer.js';
 import { settingsFromEnv } from '../lib/flow/settings.js';
 import type { MessageFlowResponse } from '../lib/workmail/response.js';
 

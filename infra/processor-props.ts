@@ -4,6 +4,8 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { loadRulesFile } from '../lib/rules/index.js';
+import { ANSWER_LIMIT_MS, S3_REFERENCE } from '../lib/workmail/limits.js';
+import { WORKMAIL_PLATFORM } from '../lib/workmail/platform.js';
 import { InfraPropsError } from './infra-props-error.js';
 
 /** The repository root: the default rules file and the handler entry live under it. */
@@ -72,10 +74,7 @@ export interface ResolvedProcessorProps {
   readonly entry: string;
 }
 
-/** WorkMail's answer limit for synchronous rules. */
-const WORKMAIL_ANSWER_LIMIT_MS = 15_000;
 const ORG_ID = /^m-[0-9a-f]{32}$/;
-const KEY_PREFIX = /^[a-zA-Z0-9\-/]*$/;
 
 /**
  * Applies defaults and checks every prop that would otherwise fail only at deploy time or at
@@ -91,7 +90,7 @@ export function resolveProcessorProps(props: WorkMailMessageFlowProcessorProps):
     );
   }
   const timeout = props.timeout ?? Duration.seconds(12);
-  if (timeout.toMilliseconds() >= WORKMAIL_ANSWER_LIMIT_MS) {
+  if (timeout.toMilliseconds() >= ANSWER_LIMIT_MS) {
     throw new InfraPropsError(
       `timeout ${timeout.toHumanString()}: WorkMail waits at most 15 s for a synchronous rule and counts a later answer as a failure; use less than 15 s (default 12 s)`,
     );
@@ -101,7 +100,7 @@ export function resolveProcessorProps(props: WorkMailMessageFlowProcessorProps):
     throw new InfraPropsError(`memorySize ${memorySize}: Lambda accepts whole megabytes from 128 to 10240`);
   }
   const keyPrefix = props.keyPrefix ?? 'updated/';
-  if (!KEY_PREFIX.test(keyPrefix)) {
+  if (!S3_REFERENCE.key.pattern.test(keyPrefix)) {
     throw new InfraPropsError(`keyPrefix "${keyPrefix}": WorkMail accepts only letters, digits, "-" and "/" in object keys`);
   }
   const rulesFile = props.rulesFile ? path.resolve(props.rulesFile) : path.join(PROJECT_ROOT, 'samples/rules.json');
@@ -109,7 +108,7 @@ export function resolveProcessorProps(props: WorkMailMessageFlowProcessorProps):
     throw new InfraPropsError(`rules file ${rulesFile} does not exist: write one (see samples/rules.json) and pass it as rulesFile (app: -c rulesFile=<path>)`);
   }
   // Fail at synth, not at the first message, on a bad rules file (every problem is named).
-  loadRulesFile(rulesFile);
+  loadRulesFile(rulesFile, { platform: WORKMAIL_PLATFORM });
   return {
     organizationId: props.organizationId,
     rulesFile,

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { prepareUpdate } from '../flow/pipeline.js';
-import { RecordingObserver } from '../flow/observer.js';
-import { decodeTransfer, findAttachments, parseMessage, type MimeMessage } from '../mime/index.js';
-import { runRules, type RulesConfig } from '../rules/index.js';
+import { processMessage } from '../core/index.js';
+import { decodeTransfer, findAttachments, parseHeadersOnly, parseMessage, type MimeMessage } from '../mime/index.js';
+import type { RulesConfig } from '../rules/index.js';
+import { WORKMAIL_PLATFORM } from '../workmail/platform.js';
 import { envelopeFor, type EnvelopeOptions } from './envelope.js';
 import { Progress } from './progress.js';
 
@@ -23,8 +23,8 @@ function decodedAttachments(m: MimeMessage): string[] {
 }
 
 /**
- * Dry-runs the rules over a mailbox export: for each message, would WorkMail accept the output
- * (pre-flight as the pipeline runs it, line limit and immutable headers included), does every
+ * Dry-runs the rules over a mailbox export with the core step the Lambda runs: would WorkMail
+ * accept the output (its pre-flight, line limit and immutable headers included), does every
  * attachment keep its decoded bytes, and does a second run change nothing.
  */
 export async function check(options: EnvelopeOptions & { files: string[]; config: RulesConfig; json: boolean }, write: (line: string) => void): Promise<CheckResult[]> {
@@ -37,22 +37,21 @@ export async function check(options: EnvelopeOptions & { files: string[]; config
     results.push(result);
     try {
       const bytes = readFileSync(file);
-      const message = await parseMessage(bytes);
-      const envelope = envelopeFor(message, { ...options, orgDomains });
-      const before = decodedAttachments(message);
-      const run = await runRules(options.config.rules, { message, ...envelope, orgDomains });
-      result.changed = run.changed;
-      let output: Buffer = bytes;
-      if (run.changed) {
-        const prepared = await prepareUpdate(bytes, run.message, new RecordingObserver(), {});
-        if ('problems' in prepared) result.checks.workmail = prepared.problems.map((p) => p.message).join('; ');
-        else output = prepared.bytes;
-        const outMessage = await parseMessage(output === bytes ? run.message.toBuffer() : output);
-        const after = decodedAttachments(outMessage);
+      const envelope = envelopeFor(parseHeadersOnly(bytes), { ...options, orgDomains });
+      const run = (input: Buffer) => processMessage({ bytes: input, envelope, rules: options.config.rules, orgDomains, platform: WORKMAIL_PLATFORM });
+      const outcome = await run(bytes);
+      if (outcome.status === 'uninspectable') throw new Error(outcome.reasons.join('; '));
+      result.changed = outcome.status !== 'unchanged';
+      if (outcome.status === 'declined') result.checks.workmail = outcome.reasons.join('; ');
+      if (outcome.status === 'updated') {
+        const before = decodedAttachments(await parseMessage(bytes));
+        const after = decodedAttachments(await parseMessage(outcome.bytes));
         const missing = before.filter((b) => !after.includes(b)).length;
         if (missing) result.checks.attachments = `${missing} attachment(s) changed or lost`;
-        const again = await runRules(options.config.rules, { message: outMessage, ...envelope, orgDomains });
-        if (again.changed) result.checks.idempotent = `a second run changed it again (${again.reports.filter((r) => r.status === 'applied').map((r) => r.name).join(', ')})`;
+        const again = await run(outcome.bytes);
+        if (again.status !== 'unchanged') {
+          result.checks.idempotent = `a second run changed it again (${again.reports.filter((r) => r.status === 'applied').map((r) => r.name).join(', ')})`;
+        }
       }
       result.passed = Object.values(result.checks).every((c) => c === true);
     } catch (err) {

@@ -1,6 +1,6 @@
 import { headerAddresses, type MimeMessage } from '../mime/index.js';
-import type { FlowDirection } from '../workmail/event.js';
-import { isInternal } from '../rules/condition.js';
+import type { FlowDirection } from '../rules/delivery.js';
+import { isInternal } from '../rules/address-pattern.js';
 import { UsageError } from './errors.js';
 
 /** Options that describe the envelope a replayed message travels in. */
@@ -31,7 +31,7 @@ export function envelopeFor(message: MimeMessage, options: EnvelopeOptions): { d
   const direction = parseDirection(options.direction) ?? (isInternal(mailFrom, options.orgDomains) ? 'OUTBOUND' : 'INBOUND');
   let recipients = options.to ? options.to.split(',').map((s) => s.trim()).filter(Boolean) : headerAddresses(message.headers, 'to', 'cc');
   if (!options.to && direction === 'INBOUND' && options.orgDomains.length) {
-    recipients = recipients.filter((r) => options.orgDomains.some((d) => r.endsWith(`@${d}`) || r.endsWith(`.${d}`)));
+    recipients = recipients.filter((r) => isInternal(r, options.orgDomains));
   }
   if (!recipients.length) recipients = [`user@${options.orgDomains[0] ?? 'example.com'}`];
   return { direction, mailFrom, recipients };

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { WORKMAIL_PLATFORM } from '../workmail/platform.js';
 import { ConfigError, loadRulesFile, type RuleType } from '../rules/index.js';
 import { check } from './check.js';
 import { emulate } from './emulate.js';
@@ -58,7 +59,7 @@ export async function main(argv: string[], out: (line: string) => void = console
     const orgDomains = (v['org-domain'] ?? '').split(',').map((d) => d.trim().toLowerCase()).filter(Boolean);
     const config = () => {
       if (!v.config) throw new UsageError(`${command} needs --config rules.json`);
-      return loadRulesFile(path.resolve(v.config), types);
+      return loadRulesFile(path.resolve(v.config), { types, platform: WORKMAIL_PLATFORM });
     };
     switch (command) {
       case 'replay': {

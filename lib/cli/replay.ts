@@ -1,12 +1,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startEmulator } from '../emulator/emulator.js';
-import { createMessageFlowHandler, type MessageFlowHandler } from '../flow/message-flow-handler.js';
+import type { MessageFlowHandler } from '../aws/message-flow-handler.js';
+import type { Emulator } from '../emulator/emulator.js';
 import { RecordingObserver } from '../flow/observer.js';
 import type { PipelineOutcome } from '../flow/pipeline.js';
 import type { FlowSettings } from '../flow/settings.js';
-import { parseMessage } from '../mime/index.js';
-import { buildResponse, runRules, type RuleReport, type RulesConfig } from '../rules/index.js';
+import { processMessage, type ProcessStatus } from '../core/index.js';
+import { dispositionFor } from '../emulator/delivery.js';
+import { parseHeadersOnly, parseMessage } from '../mime/index.js';
+import type { RuleReport, RulesConfig } from '../rules/index.js';
+import { WORKMAIL_PLATFORM } from '../workmail/platform.js';
+import { buildResponse } from '../workmail/response.js';
 import { envelopeFor, type EnvelopeOptions } from './envelope.js';
 import { messageIdForFile } from './inputs.js';
 import { describeChanges } from './message-diff.js';
@@ -19,6 +23,8 @@ export interface ReplayOptions extends EnvelopeOptions {
   outDir: string;
   json: boolean;
   engineOnly: boolean;
+  /** The time messages are processed at (template `{{date}}`). @default the current time */
+  now?: Date | undefined;
 }
 
 /** What happened to one replayed message. */
@@ -47,51 +53,67 @@ export async function replay(options: ReplayOptions, write: (line: string) => vo
   const results: ReplayResult[] = [];
   const progress = new Progress(options.files.length, process.stderr, !options.json && process.stderr.isTTY === true && options.files.length > 1);
   const orgDomains = [...new Set([...options.config.orgDomains, ...options.orgDomains])];
-  // The emulated WorkMail invokes the same handler wiring the Lambda uses.
+  const now = options.now ?? new Date();
+  // The emulated WorkMail invokes the same handler wiring the Lambda uses. Loaded only then:
+  // the engine-only replay never loads the AWS SDK.
   let handler: MessageFlowHandler | undefined;
-  const emulator = options.engineOnly ? undefined : await startEmulator({ orgDomains, lambda: (event, context) => handler!(event, context) });
+  // The pipeline's outcome per message id, as the Lambda returned it.
+  const outcomes = new Map<string, PipelineOutcome>();
+  let emulator: Emulator | undefined;
+  if (!options.engineOnly) {
+    const [{ startEmulator }, { createMessageFlowHandler }] = await Promise.all([import('../emulator/emulator.js'), import('../aws/message-flow-handler.js')]);
+    emulator = await startEmulator({
+      orgDomains,
+      lambda: async (event, context) => {
+        const outcome = await handler!.process(event, context);
+        outcomes.set(event.messageId, outcome);
+        return outcome.response;
+      },
+    });
+    const settings: FlowSettings = { rules: options.config.rules, orgDomains, bucket: emulator.bucket, keyPrefix: 'updated/', failClosed: false, region: emulator.region, s3ForcePathStyle: true };
+    handler = createMessageFlowHandler(settings, new RecordingObserver(), {
+      messageFlowEndpoint: emulator.messageFlowEndpoint,
+      s3Endpoint: emulator.s3Endpoint,
+      credentials: emulator.credentials,
+      region: emulator.region,
+      now: () => now,
+    });
+  }
   try {
-    // The pipeline's outcome of the latest invocation (set by the handler's callback).
-    const seen: { outcome?: PipelineOutcome | undefined } = {};
-    if (emulator) {
-      const settings: FlowSettings = { rules: options.config.rules, orgDomains, bucket: emulator.bucket, keyPrefix: 'updated/', failClosed: false, region: emulator.region, s3ForcePathStyle: true };
-      handler = createMessageFlowHandler(settings, new RecordingObserver(), {
-        messageFlowEndpoint: emulator.messageFlowEndpoint,
-        s3Endpoint: emulator.s3Endpoint,
-        credentials: emulator.credentials,
-        region: emulator.region,
-      });
-      handler.onOutcome = (o) => (seen.outcome = o);
-    }
     for (const [i, file] of options.files.entries()) {
       progress.update(i, path.basename(file));
       const result: ReplayResult = { file, status: 'error', rules: [], recipients: [], changes: [] };
       results.push(result);
       try {
         const bytes = readFileSync(file);
-        const original = await parseMessage(bytes);
-        const envelope = envelopeFor(original, { ...options, orgDomains });
+        // The envelope comes from the top-level headers: messages the engine cannot parse still get one.
+        const envelope = envelopeFor(parseHeadersOnly(bytes), { ...options, orgDomains });
         result.direction = envelope.direction.toLowerCase();
         let final: Buffer;
         if (emulator) {
-          seen.outcome = undefined;
-          const delivery = await emulator.deliver({ bytes, ...envelope, messageId: uniqueId(file, i) });
+          const messageId = uniqueId(file, i);
+          const delivery = await emulator.deliver({ bytes, ...envelope, messageId });
           final = delivery.finalMessage;
-          const last = seen.outcome as PipelineOutcome | undefined;
+          const last = outcomes.get(messageId);
           result.status = last?.status ?? (delivery.usedFallback ? 'failed-open' : 'unchanged');
           if (last?.reason) result.reason = last.reason;
           if (last?.problems) result.problems = last.problems.map((p) => p.message);
           result.rules = (last?.reports ?? []).map(pickReport);
           result.recipients = delivery.recipients.map((r) => ({ address: r.address, disposition: r.disposition, ...(r.bounceMessage ? { bounceMessage: r.bounceMessage } : {}) }));
         } else {
-          const run = await runRules(options.config.rules, { message: original, ...envelope, orgDomains, now: new Date() });
-          final = run.changed ? run.message.toBuffer() : bytes;
-          result.status = run.changed ? 'updated' : 'unchanged';
-          result.rules = run.reports.map(pickReport);
-          const response = buildResponse(run.actions, envelope.recipients, envelope.direction);
+          // The same core step and WorkMail response the Lambda path uses, in process.
+          const outcome = await processMessage({ bytes, envelope, rules: options.config.rules, orgDomains, platform: WORKMAIL_PLATFORM, now });
+          final = outcome.bytes;
+          result.status = PIPELINE_STATUS[outcome.status];
+          if (outcome.reasons.length) result.reason = outcome.reasons.join('; ');
+          const problems = outcome.problems.filter((p) => p.severity === 'error');
+          if (problems.length) result.problems = problems.map((p) => p.message);
+          result.rules = outcome.reports.map(pickReport);
+          const response = buildResponse(outcome.actions, envelope.recipients, envelope.direction);
           result.recipients = envelope.recipients.map((address) => {
             const action = response.actions.find((a) => a.recipients?.some((r) => r.toLowerCase() === address.toLowerCase())) ?? response.actions.find((a) => a.allRecipients);
-            return { address, disposition: action?.action.type ?? 'DEFAULT', ...(action?.action.parameters ? { bounceMessage: action.action.parameters.bounceMessage } : {}) };
+            const type = action?.action.type ?? 'DEFAULT';
+            return { address, disposition: dispositionFor(type), ...(action?.action.parameters ? { bounceMessage: action.action.parameters.bounceMessage } : {}) };
           });
         }
         result.changes = final.equals(bytes) ? [] : describeChanges(await parseMessage(bytes), await parseMessage(final));
@@ -113,6 +135,14 @@ export async function replay(options: ReplayOptions, write: (line: string) => vo
   return results;
 }
 
+/** The core step's statuses as the pipeline (and so the emulated replay) reports them. */
+const PIPELINE_STATUS: Record<ProcessStatus, PipelineOutcome['status']> = {
+  updated: 'updated',
+  unchanged: 'unchanged',
+  declined: 'update-skipped',
+  uninspectable: 'uninspectable',
+};
+
 /** A message id unique within the run, derived from the file name. */
 function uniqueId(file: string, index: number): string {
   return `${messageIdForFile(file)}-${index + 1}`.slice(0, 120);
@@ -124,12 +154,20 @@ function pickReport(r: RuleReport): ReplayResult['rules'][number] {
 
 function summarize(results: ReplayResult[]) {
   const by = (s: string) => results.filter((r) => r.status === s).length;
-  return { messages: results.length, updated: by('updated'), unchanged: by('unchanged'), updateSkipped: by('update-skipped'), failedOpen: by('failed-open'), errors: by('error') };
+  return {
+    messages: results.length,
+    updated: by('updated'),
+    unchanged: by('unchanged'),
+    updateSkipped: by('update-skipped'),
+    uninspectable: by('uninspectable'),
+    failedOpen: by('failed-open'),
+    errors: by('error'),
+  };
 }
 
 function summaryLine(results: ReplayResult[]): string {
   const s = summarize(results);
-  return `${s.messages} message(s): ${s.updated} updated, ${s.unchanged} unchanged, ${s.updateSkipped} update skipped, ${s.failedOpen} failed open, ${s.errors} error(s)`;
+  return `${s.messages} message(s): ${s.updated} updated, ${s.unchanged} unchanged, ${s.updateSkipped} update skipped, ${s.uninspectable} uninspectable, ${s.failedOpen} failed open, ${s.errors} error(s)`;
 }
 
 /** The human-readable report of one message. */

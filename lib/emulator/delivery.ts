@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { FlowDirection, MessageFlowEvent } from '../workmail/event.js';
-import type { ActionType, MessageFlowResponse, ResponseAction } from '../workmail/response.js';
+import type { FlowDirection } from '../rules/delivery.js';
+import type { MessageFlowEvent } from '../workmail/event.js';
+import type { ActionType } from '../rules/delivery.js';
+import { ANSWER_LIMIT_MS } from '../workmail/limits.js';
+import type { MessageFlowResponse, ResponseAction } from '../workmail/response.js';
 import { SkippingClock, type Clock } from './clock.js';
 import { EmulatorError } from './errors.js';
 import { lambdaSettings, matchFlowRule, type EmailFlowRule, type FallbackAction, type FlowRuleAction } from './flow-rules.js';
@@ -82,6 +85,11 @@ const DISPOSITION: Record<ActionType | FlowRuleAction, Disposition> = {
   SMTP_GATEWAY: 'relayed',
   RUN_LAMBDA: 'inbox',
 };
+
+/** Where a recipient's copy ends up under a Lambda's action (for reports outside the emulator too). */
+export function dispositionFor(type: ActionType): Disposition {
+  return DISPOSITION[type];
+}
 
 const RULE_BOUNCE = 'Message rejected by an email flow rule.';
 const FALLBACK_BOUNCE = 'Message could not be processed.';
@@ -201,7 +209,7 @@ export async function deliver(store: MessageStore, org: OrganisationOptions, req
 /** Fire and forget, as an asynchronous rule does: the answer and any error are only noted. */
 async function invokeAsynchronously(org: OrganisationOptions, event: MessageFlowEvent, notes: string[]): Promise<void> {
   try {
-    await org.lambda!(structuredClone(event), { getRemainingTimeInMillis: () => org.functionTimeoutMs ?? 15_000, awsRequestId: randomUUID(), functionName: org.functionName ?? 'wmflow' });
+    await org.lambda!(structuredClone(event), { getRemainingTimeInMillis: () => org.functionTimeoutMs ?? ANSWER_LIMIT_MS, awsRequestId: randomUUID(), functionName: org.functionName ?? 'wmflow' });
   } catch (err) {
     notes.push(`asynchronous invocation failed (ignored, as WorkMail does): ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -1,5 +1,5 @@
-import { matchesPattern, patternSpecificity, validatePattern } from '../workmail/address-pattern.js';
-import type { FlowDirection } from '../workmail/event.js';
+import { matchesPattern, patternSpecificity, validatePattern } from '../rules/address-pattern.js';
+import type { FlowDirection } from '../rules/delivery.js';
 
 /** Actions of email flow rules, by their console names. */
 export type FlowRuleAction = 'DROP' | 'BOUNCE' | 'MOVE_TO_JUNK' | 'DEFAULT' | 'NEVER_JUNK' | 'SMTP_GATEWAY' | 'RUN_LAMBDA';

@@ -24,7 +24,6 @@ export { assertValidOrganisation, isOrganisationAddress, organisationProblems, t
 export { buildEvent, readEventHeaders, newInvocationId, EVENT_LIMITS, type EventHeaders, type EventInput } from './message-event.js';
 export {
   invokeSynchronously,
-  responseProblems,
   firstUniqueActions,
   defaultBackoffMs,
   type LambdaFunction,

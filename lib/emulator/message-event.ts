@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { HeaderBlock, headerAddresses } from '../mime/index.js';
-import type { FlowDirection, MessageFlowEvent } from '../workmail/event.js';
+import type { FlowDirection } from '../rules/delivery.js';
+import type { MessageFlowEvent } from '../workmail/event.js';
 
 /** WorkMail's limits on the event it sends. */
 export const EVENT_LIMITS = {

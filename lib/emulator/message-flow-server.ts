@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WmflowError } from '../errors.js';
+import { S3_REFERENCE } from '../workmail/limits.js';
 import { BodyTooLargeError, listenLoopback, readBody, type LoopbackServer } from './http.js';
 import type { MessageFlowOperation, MessageStore } from './message-store.js';
 import type { ObjectReader } from './object-reader.js';
@@ -36,12 +37,6 @@ export class MessageFlowApiError extends WmflowError {
   }
 }
 
-/** `S3Reference` constraints from the Message Flow API model. */
-const S3_REFERENCE = {
-  bucket: { pattern: /^[a-z0-9][a-z0-9-]*$/, shown: '^[a-z0-9][a-z0-9\\-]*', min: 3, max: 63 },
-  key: { pattern: /^[a-zA-Z0-9\-/]*$/, shown: '[a-zA-Z0-9\\-/]*', min: 1, max: 1024 },
-  objectVersion: { min: 1, max: 1024 },
-} as const;
 
 const SIGV4 = /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request,\s*SignedHeaders=[^,\s]+,\s*Signature=[0-9a-f]{64}$/;
 

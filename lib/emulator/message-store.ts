@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { FlowDirection } from '../workmail/event.js';
-import { MESSAGE_ID_PATTERN } from '../workmail/event.js';
+import type { FlowDirection } from '../rules/delivery.js';
+import { MESSAGE_ID_PATTERN } from '../workmail/limits.js';
 import { EmulatorError } from './errors.js';
 
 /** Where an accepted update was read from. */

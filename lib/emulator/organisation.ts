@@ -1,4 +1,4 @@
-import { normaliseAddress } from '../workmail/address-pattern.js';
+import { isInternal } from '../rules/address-pattern.js';
 import { EmulatorError } from './errors.js';
 import { flowRuleProblems, type EmailFlowRule } from './flow-rules.js';
 
@@ -15,12 +15,7 @@ export interface Organisation {
  * subdomain of one (the same notion of "internal" wmflow's rule conditions use).
  */
 export function isOrganisationAddress(address: string, domains: readonly string[]): boolean {
-  const { domain } = normaliseAddress(address);
-  if (!domain) return false;
-  return domains.some((d) => {
-    const org = d.trim().toLowerCase();
-    return domain === org || domain.endsWith(`.${org}`);
-  });
+  return isInternal(address, domains);
 }
 
 /** Everything WorkMail would refuse in this organisation's setup (empty: fine). */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { FlowDirection, MessageFlowEvent } from '../workmail/event.js';
-import { ACTION_TYPES_BY_DIRECTION, RESPONSE_LIMITS, type MessageFlowResponse, type ResponseAction } from '../workmail/response.js';
+import type { MessageFlowEvent } from '../workmail/event.js';
+import { RESPONSE_LIMITS } from '../workmail/limits.js';
+import { responseProblems, type MessageFlowResponse, type ResponseAction } from '../workmail/response.js';
 import { SkippingClock, type Clock } from './clock.js';
 
 /** The context the emulator passes, as Lambda would (the parts a handler uses). */
@@ -58,53 +59,6 @@ export function defaultBackoffMs(retry: number): number {
   return Math.min(1000 * 2 ** (retry - 1), 300_000);
 }
 
-/**
- * Checks a response as WorkMail does; returns the problems (empty: usable). Any problem makes
- * the invocation a failed one. Actions past the tenth unique one are not a problem: they get
- * the fallback (see {@link firstUniqueActions}).
- */
-export function responseProblems(response: unknown, direction: FlowDirection): string[] {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(response);
-  } catch {
-    return ['the response is not JSON-serialisable'];
-  }
-  if (response === null || typeof response !== 'object' || Array.isArray(response) || json === undefined) {
-    return [`the response must be an object with "actions", not ${json ?? String(response)}`.slice(0, 200)];
-  }
-  const problems: string[] = [];
-  const size = Buffer.byteLength(json);
-  if (size > RESPONSE_LIMITS.maxBytes) problems.push(`the response is ${size} bytes, over the 256 KB limit`);
-  const actions = (response as { actions?: unknown }).actions;
-  if (!Array.isArray(actions)) return [...problems, 'the response has no "actions" array'];
-  const allowed = ACTION_TYPES_BY_DIRECTION[direction] as readonly string[];
-  let listed = 0;
-  actions.forEach((a: unknown, i: number) => {
-    const at = `actions[${i}]`;
-    if (a === null || typeof a !== 'object') {
-      problems.push(`${at}: must be an object`);
-      return;
-    }
-    const { action, allRecipients, recipients } = a as { action?: { type?: unknown; parameters?: { bounceMessage?: unknown } }; allRecipients?: unknown; recipients?: unknown };
-    const type = action?.type;
-    if (typeof type !== 'string' || !allowed.includes(type)) {
-      problems.push(`${at}: type ${JSON.stringify(type)} is not allowed for ${direction.toLowerCase()} mail (allowed: ${allowed.join(', ')})`);
-    }
-    if (type === 'BOUNCE' && (typeof action?.parameters?.bounceMessage !== 'string' || !action.parameters.bounceMessage)) {
-      problems.push(`${at}: BOUNCE needs parameters.bounceMessage`);
-    }
-    if (allRecipients !== undefined && typeof allRecipients !== 'boolean') problems.push(`${at}: allRecipients must be a boolean, not ${JSON.stringify(allRecipients)}`);
-    if (recipients !== undefined && (!Array.isArray(recipients) || recipients.some((r) => typeof r !== 'string'))) {
-      problems.push(`${at}: recipients must be a list of addresses`);
-    }
-    listed += Array.isArray(recipients) ? recipients.length : 0;
-  });
-  if (direction === 'OUTBOUND' && listed > RESPONSE_LIMITS.maxOutboundRecipients) {
-    problems.push(`${listed} recipients listed; outbound responses may name at most ${RESPONSE_LIMITS.maxOutboundRecipients}`);
-  }
-  return problems;
-}
 
 /** The key that makes two actions "the same action" for the 10-unique-actions limit. */
 function actionKey(a: ResponseAction): string {

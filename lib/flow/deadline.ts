@@ -1,5 +1,7 @@
+import { ANSWER_LIMIT_MS } from '../workmail/limits.js';
+
 /** WorkMail waits at most this long for a synchronous Lambda's answer. */
-export const WORKMAIL_ANSWER_LIMIT_MS = 15_000;
+export const WORKMAIL_ANSWER_LIMIT_MS = ANSWER_LIMIT_MS;
 
 /** Kept in reserve to build the answer, flush logs and metrics, and return. */
 export const DEFAULT_SAFETY_MARGIN_MS = 1_500;

@@ -7,7 +7,8 @@ export type FlowMetric =
   | 'InvalidEvents'
   | 'Retries'
   | 'ProcessingTime'
-  | 'RuleHits';
+  | 'RuleHits'
+  | 'Uninspectable';
 
 /**
  * What the pipeline reports to: structured logs and metrics. The handler wires it to

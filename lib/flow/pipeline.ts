@@ -1,8 +1,9 @@
-import { checkLineLengths, MimeError, parseMessage, reencodeForLineLimit, type MimeMessage } from '../mime/index.js';
-import { buildResponse, RuleDeadlineError, RuleFailedError, runRules, type Rule, type RuleReport } from '../rules/index.js';
-import { checkUpdatedContent, type ContentProblem } from '../workmail/content-checks.js';
+import { WmflowError } from '../errors.js';
+import { decideWithoutInspection, processMessage, type ContentProblem, type MailPlatform, type MessageEnvelope, type ProcessOutcome } from '../core/index.js';
+import type { RequestedAction, Rule, RuleReport } from '../rules/index.js';
 import { InvalidEventError, parseMessageFlowEvent, type MessageFlowEvent } from '../workmail/event.js';
-import { defaultResponse, type MessageFlowResponse } from '../workmail/response.js';
+import { WORKMAIL_PLATFORM } from '../workmail/platform.js';
+import { buildResponse, defaultResponse, type MessageFlowResponse } from '../workmail/response.js';
 import { Deadline } from './deadline.js';
 import { maskAddress, type FlowObserver } from './observer.js';
 import { updatedMessageKey } from './object-key.js';
@@ -19,6 +20,8 @@ export interface PipelineConfig {
   keyPrefix: string;
   /** Throw on internal errors (WorkMail retries, then applies the rule's fallback) instead of delivering unmodified. */
   failClosed?: boolean;
+  /** The platform the rules serve. @default WORKMAIL_PLATFORM */
+  platform?: MailPlatform;
 }
 
 /** What the pipeline talks to. */
@@ -31,10 +34,18 @@ export interface PipelineDeps {
 /** The pipeline's verdict on one message, for logs, the CLI and tests. */
 export interface PipelineOutcome {
   response: MessageFlowResponse;
-  /** `updated`: new content handed to WorkMail; `unchanged`: no rule changed it; `failed-open`: delivered unmodified after a problem. */
-  status: 'updated' | 'unchanged' | 'update-skipped' | 'failed-open';
+  /**
+   * `updated`: new content handed to WorkMail; `unchanged`: no rule changed it;
+   * `update-skipped`: rules changed it but the original is delivered (a rule failed, pre-flight,
+   * or the upload/update failed); `uninspectable`: the message could not be parsed (header-level
+   * rules and policies applied); `failed-open`: delivered unmodified after an internal error or
+   * timeout. The rules' delivery decisions stand in every case.
+   */
+  status: 'updated' | 'unchanged' | 'update-skipped' | 'uninspectable' | 'failed-open';
   reason?: string;
   reports: RuleReport[];
+  /** The actions the rules asked for (the response renders them). */
+  actions: RequestedAction[];
   /** The content handed to WorkMail, when updated. */
   updated?: Buffer;
   /** Where it was put. */
@@ -52,18 +63,34 @@ const UPDATE_FAILURES: Partial<Record<ServiceError['kind'], string>> = {
     'WorkMail cannot read the updated object (InvalidContentLocation): the bucket must be in the same Region and account as WorkMail, and its policy must let workmail.<region>.amazonaws.com s3:GetObject/s3:GetObjectVersion with aws:SourceAccount and aws:SourceArn conditions (see infra/README.md)',
 };
 
-/** A failure inside the pipeline that fails open. */
-class FailOpen extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
+/** A rule threw and `failClosed` is set. */
+export class RuleFailedError extends WmflowError {
+  readonly ruleName: string;
+  constructor(ruleName: string, reason: string) {
+    super('RULE_FAILED', `rule "${ruleName}" ${reason}`);
+    this.ruleName = ruleName;
   }
 }
 
+/** The deadline passed before the work finished. */
+class TimeUp extends Error {}
+
+function describeError(err: unknown): string {
+  if (err instanceof TimeUp || err instanceof ServiceError) return err.message;
+  return `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+function errorName(err: unknown): string | undefined {
+  return err instanceof Error ? ((err as { code?: string }).code ?? err.name) : undefined;
+}
+
 /**
- * Processes one WorkMail event end to end: validate, fetch, run the rules, and — only if
- * something changed — pre-flight, upload and `PutRawMessageContent`. Never loses a message:
- * any internal error, timeout or rejection answers DEFAULT with the content unmodified (unless
- * `failClosed`), logged and counted.
+ * The Lambda's I/O shell around the core step ({@link processMessage}): validate the event,
+ * fetch the message, run the core step within the deadline, and, only when it says `updated`,
+ * upload and `PutRawMessageContent`. Never loses a message and never drops a decision: any
+ * failure delivers the original; the actions the rules asked for stand whatever fails after
+ * them, and when the rules could not finish (time, fetch) every rule follows its uninspectable
+ * policy at the level that is known (headers, or just the envelope).
  */
 export async function processEvent(
   rawEvent: unknown,
@@ -74,6 +101,7 @@ export async function processEvent(
   const started = performance.now();
   const { observer } = deps;
   const elapsed = () => Math.round(performance.now() - started);
+  const platform = config.platform ?? WORKMAIL_PLATFORM;
 
   let event: MessageFlowEvent;
   try {
@@ -82,55 +110,18 @@ export async function processEvent(
     if (!(err instanceof InvalidEventError)) throw err;
     observer.error('invalid event: delivering with DEFAULT', { problems: err.problems });
     observer.metric('InvalidEvents', 1, 'Count');
-    return { response: defaultResponse(), status: 'failed-open', reason: err.message, reports: [], durationMs: elapsed() };
+    return { response: defaultResponse(), status: 'failed-open', reason: err.message, reports: [], actions: [], durationMs: elapsed() };
   }
 
   const deadline = new Deadline({ remainingLambdaMs: options.remainingLambdaMs });
   const ids = { messageId: event.messageId, invocationId: event.invocationId, direction: event.flowDirection };
-  observer.metric('MessagesProcessed', 1, 'Count');
-  let reports: RuleReport[] = [];
-  try {
-    const work = run(event, deps, config, deadline, options.now ?? new Date(), (r) => (reports = r));
-    // If the deadline wins the race, the abandoned work's later failure must not go unhandled.
-    work.catch(() => undefined);
-    const timeout = new Promise<never>((_, reject) =>
-      deadline.signal.addEventListener('abort', () => reject(new FailOpen(`time budget exhausted after ${elapsed()} ms`)), { once: true }),
-    );
-    const outcome = await Promise.race([work, timeout]);
-    observer.metric('ProcessingTime', elapsed(), 'Milliseconds');
-    return { ...outcome, durationMs: elapsed() };
-  } catch (err) {
-    const reason =
-      err instanceof FailOpen
-        ? err.reason
-        : err instanceof RuleFailedError || err instanceof RuleDeadlineError || err instanceof MimeError || err instanceof ServiceError
-          ? err.message
-          : `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
-    observer.error('failed open: delivering the original unmodified', { ...ids, reason, error: errorName(err) });
-    observer.metric('FailedOpen', 1, 'Count');
-    observer.metric('ProcessingTime', elapsed(), 'Milliseconds');
-    if (config.failClosed) throw err;
-    return { response: defaultResponse(), status: 'failed-open', reason, reports, durationMs: elapsed() };
-  } finally {
-    deadline.dispose();
-  }
-}
-
-function errorName(err: unknown): string | undefined {
-  return err instanceof Error ? ((err as { code?: string }).code ?? err.name) : undefined;
-}
-
-async function run(
-  event: MessageFlowEvent,
-  deps: PipelineDeps,
-  config: PipelineConfig,
-  deadline: Deadline,
-  now: Date,
-  setReports: (r: RuleReport[]) => void,
-): Promise<Omit<PipelineOutcome, 'durationMs'>> {
-  const { observer } = deps;
-  const ids = { messageId: event.messageId, invocationId: event.invocationId, direction: event.flowDirection };
-  const recipients = event.envelope.recipients.map((r) => r.address);
+  const envelope: MessageEnvelope = {
+    direction: event.flowDirection,
+    mailFrom: event.envelope.mailFrom.address,
+    sender: event.sender?.address,
+    recipients: event.envelope.recipients.map((r) => r.address),
+  };
+  const now = options.now ?? new Date();
   const retry = {
     deadline,
     onRetry: (e: ServiceError, attempt: number, delayMs: number) => {
@@ -138,90 +129,106 @@ async function run(
       observer.metric('Retries', 1, 'Count');
     },
   };
+  const beforeDeadline = <T>(work: Promise<T>): Promise<T> => {
+    // If the deadline wins the race, the abandoned work's later failure must not go unhandled.
+    work.catch(() => undefined);
+    return Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        const fire = () => reject(new TimeUp(`time budget exhausted after ${elapsed()} ms`));
+        if (deadline.signal.aborted) fire();
+        else deadline.signal.addEventListener('abort', fire, { once: true });
+      }),
+    ]);
+  };
+  const respond = (actions: readonly RequestedAction[]) => buildResponse(actions, envelope.recipients, envelope.direction);
+  observer.metric('MessagesProcessed', 1, 'Count');
 
-  const original = await withRetry((signal) => deps.messageFlow.getRawMessage(event.messageId, signal), retry);
-  const message = await parseMessage(original);
-  const result = await runRules(config.rules, {
-    message,
-    direction: event.flowDirection,
-    mailFrom: event.envelope.mailFrom.address,
-    sender: event.sender?.address,
-    recipients,
-    orgDomains: config.orgDomains,
-    now,
-    signal: deadline.signal,
-  });
-  setReports(result.reports);
-  for (const r of result.reports) if (r.status === 'applied') observer.metric('RuleHits', 1, 'Count', { rule: r.name });
-  // The rules' delivery decisions stand whether or not the content can be updated.
-  const response = buildResponse(result.actions, recipients, event.flowDirection);
-  observer.info('rules ran', {
-    ...ids,
-    sizeBytes: original.length,
-    recipients: recipients.length,
-    sender: maskAddress(event.sender?.address ?? event.envelope.mailFrom.address),
-    rules: result.reports.map((r) => ({ name: r.name, status: r.status, reason: r.reason, counts: r.counts, ms: Math.round(r.durationMs) })),
-    actions: response.actions.map((a) => a.action.type),
-  });
-  if (!result.changed) return { response, status: 'unchanged', reports: result.reports };
-
-  // Rules edit the parsed message in place: compare against the original bytes, not it.
-  const prepared = await prepareUpdate(original, result.message, observer, ids);
-  if ('problems' in prepared) {
-    observer.warn('updated content would be rejected by WorkMail: delivering the original', { ...ids, problems: prepared.problems.map((p) => p.message) });
-    observer.metric('UpdateSkipped', 1, 'Count', { reason: 'preflight' });
-    return { response, status: 'update-skipped', reason: 'pre-flight check failed', problems: prepared.problems, reports: result.reports };
-  }
-
-  const key = updatedMessageKey(config.keyPrefix, event.invocationId, event.messageId);
   try {
-    const { versionId } = await withRetry((signal) => deps.objectStore.put(config.bucket, key, prepared.bytes, signal), retry);
-    const location = { bucket: config.bucket, key, versionId };
-    await withRetry((signal) => deps.messageFlow.putRawMessage(event.messageId, location, signal), retry);
-    observer.metric('MessagesModified', 1, 'Count');
-    observer.info('updated content handed to WorkMail', { ...ids, key, versionId, sizeBytes: prepared.bytes.length });
-    return { response, status: 'updated', reports: result.reports, updated: prepared.bytes, location };
-  } catch (err) {
-    if (err instanceof ServiceError && UPDATE_FAILURES[err.kind]) {
-      const reason = UPDATE_FAILURES[err.kind]!;
-      observer.error(`update failed: ${reason}; delivering the original`, { ...ids, error: err.serviceCode, detail: err.message });
-      observer.metric('UpdateSkipped', 1, 'Count', { reason: err.serviceCode });
-      return { response, status: 'update-skipped', reason: `${reason}: ${err.message}`, reports: result.reports };
+    let bytes: Buffer | undefined;
+    let outcome: ProcessOutcome;
+    try {
+      outcome = await beforeDeadline(
+        (async () => {
+          bytes = await withRetry((signal) => deps.messageFlow.getRawMessage(event.messageId, signal), retry);
+          return processMessage({ bytes, envelope, rules: config.rules, orgDomains: config.orgDomains, platform, now, signal: deadline.signal });
+        })(),
+      );
+    } catch (err) {
+      // The rules could not finish: decide by policy at the level that is known, deliver the original.
+      const reason = describeError(err);
+      const fallback = await decideWithoutInspection({ envelope, rules: config.rules, orgDomains: config.orgDomains, platform, now, bytes, reason });
+      observer.error('failed open: delivering the original unmodified', { ...ids, reason, error: errorName(err), policyActions: fallback.actions.map((a) => a.type) });
+      observer.metric('FailedOpen', 1, 'Count');
+      if (config.failClosed) throw err;
+      return { response: respond(fallback.actions), status: 'failed-open', reason, reports: fallback.reports, actions: fallback.actions, durationMs: elapsed() };
     }
-    throw err;
-  }
-}
 
-/**
- * Serialises the rules' result and checks it as WorkMail will. Untouched parts that already
- * break the line limit are re-encoded (their decoded content unchanged); if problems remain,
- * they are returned and the update is skipped.
- */
-export async function prepareUpdate(
-  original: Buffer,
-  updated: MimeMessage,
-  observer: FlowObserver,
-  ids: Record<string, string>,
-): Promise<{ bytes: Buffer } | { problems: ContentProblem[] }> {
-  let bytes = updated.toBuffer();
-  let problems = (await checkUpdatedContent(original, bytes)).filter((p) => p.severity === 'error');
-  if (problems.some((p) => p.code === 'LINE_TOO_LONG')) {
-    const fixed = new Set<string>();
-    for (const long of checkLineLengths(updated)) {
-      const part = updated.findPart(long.partPath);
-      if (!part || long.inHeader || fixed.has(long.partPath)) continue;
-      try {
-        reencodeForLineLimit(part);
-        fixed.add(long.partPath);
-      } catch (err) {
-        if (!(err instanceof MimeError)) throw err;
+    const response = respond(outcome.actions);
+    const { reports, actions } = outcome;
+    const failed = reports.find((r) => r.status === 'failed');
+    if (failed && config.failClosed) {
+      // Fail closed: WorkMail retries the invocation, then applies the flow rule's fallback.
+      observer.error('a rule failed and failClosed is set: throwing', { ...ids, rule: failed.name, reason: failed.reason });
+      throw new RuleFailedError(failed.name, failed.reason ?? 'failed');
+    }
+    for (const r of reports) if (r.status === 'applied') observer.metric('RuleHits', 1, 'Count', { rule: r.name });
+    observer.info('rules ran', {
+      ...ids,
+      status: outcome.status,
+      sizeBytes: outcome.bytes.length,
+      recipients: envelope.recipients.length,
+      sender: maskAddress(envelope.sender ?? envelope.mailFrom),
+      rules: reports.map((r) => ({ name: r.name, status: r.status, reason: r.reason, counts: r.counts, ms: Math.round(r.durationMs) })),
+      actions: response.actions.map((a) => a.action.type),
+    });
+    const done = (o: Omit<PipelineOutcome, 'durationMs' | 'reports' | 'actions' | 'response'>): PipelineOutcome => {
+      observer.metric('ProcessingTime', elapsed(), 'Milliseconds');
+      return { response, reports, actions, ...o, durationMs: elapsed() };
+    };
+
+    switch (outcome.status) {
+      case 'unchanged':
+        return done({ status: 'unchanged' });
+      case 'uninspectable': {
+        const code = outcome.uninspectable?.code ?? 'UNKNOWN';
+        observer.warn('message could not be inspected: header-level rules and uninspectable policies applied; delivering the original', { ...ids, reason: outcome.reasons[0], code });
+        observer.metric('Uninspectable', 1, 'Count', { reason: code });
+        return done({ status: 'uninspectable', reason: outcome.reasons.join('; ') });
       }
+      case 'declined': {
+        observer.warn('updated content cannot be delivered: delivering the original', { ...ids, reasons: outcome.reasons });
+        observer.metric('UpdateSkipped', 1, 'Count', { reason: outcome.problems.length ? 'preflight' : 'rule-failed' });
+        return done({ status: 'update-skipped', reason: outcome.reasons.join('; '), problems: outcome.problems });
+      }
+      case 'updated':
+        break;
     }
-    if (fixed.size) {
-      observer.info('re-encoded parts over the line limit', { ...ids, parts: [...fixed] });
-      bytes = updated.toBuffer();
-      problems = (await checkUpdatedContent(original, bytes)).filter((p) => p.severity === 'error');
+    if (outcome.repaired.length) observer.info('re-encoded parts over the line limit', { ...ids, parts: outcome.repaired });
+
+    const updated = outcome.bytes;
+    const key = updatedMessageKey(config.keyPrefix, event.invocationId, event.messageId);
+    try {
+      const location = await beforeDeadline(
+        (async () => {
+          const { versionId } = await withRetry((signal) => deps.objectStore.put(config.bucket, key, updated, signal), retry);
+          const where = { bucket: config.bucket, key, versionId };
+          await withRetry((signal) => deps.messageFlow.putRawMessage(event.messageId, where, signal), retry);
+          return where;
+        })(),
+      );
+      observer.metric('MessagesModified', 1, 'Count');
+      observer.info('updated content handed to WorkMail', { ...ids, key, versionId: location.versionId, sizeBytes: updated.length });
+      return done({ status: 'updated', updated, location });
+    } catch (err) {
+      // Whatever failed, the rules' decisions stand: only the update is skipped.
+      const known = err instanceof ServiceError ? UPDATE_FAILURES[err.kind] : undefined;
+      const reason = known ? `${known}: ${(err as Error).message}` : `the update failed: ${describeError(err)}`;
+      observer.error(`update failed: delivering the original with the rules' decisions`, { ...ids, error: errorName(err), reason });
+      observer.metric('UpdateSkipped', 1, 'Count', { reason: err instanceof ServiceError ? err.serviceCode : errorName(err) ?? 'error' });
+      return done({ status: 'update-skipped', reason });
     }
+  } finally {
+    deadline.dispose();
   }
-  return problems.length ? { problems } : { bytes };
 }

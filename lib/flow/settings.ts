@@ -1,3 +1,5 @@
+import { isS3ReferenceBucket } from '../workmail/limits.js';
+import { WORKMAIL_PLATFORM } from '../workmail/platform.js';
 import path from 'node:path';
 import { WmflowError } from '../errors.js';
 import { loadRulesFile, parseRulesJson, type RulesConfig, type RuleType } from '../rules/index.js';
@@ -30,15 +32,15 @@ export function settingsFromEnv(env: Record<string, string | undefined>, types?:
   const bucket = env.WMFLOW_BUCKET?.trim();
   if (!bucket) throw new SettingsError('WMFLOW_BUCKET is not set: name the bucket WorkMail reads updated messages from');
   // WorkMail's S3Reference pattern is stricter than S3's: no dots (PutRawMessageContent would fail).
-  if (!/^[a-z0-9][a-z0-9-]{2,62}$/.test(bucket)) {
+  if (!isS3ReferenceBucket(bucket)) {
     throw new SettingsError(`WMFLOW_BUCKET "${bucket}" is not a bucket WorkMail can read from: 3-63 characters of a-z, 0-9 and "-" (no dots)`);
   }
   let config: RulesConfig;
   if (env.WMFLOW_RULES_JSON?.trim()) {
-    config = parseRulesJson(env.WMFLOW_RULES_JSON, 'WMFLOW_RULES_JSON', types);
+    config = parseRulesJson(env.WMFLOW_RULES_JSON, 'WMFLOW_RULES_JSON', { types, platform: WORKMAIL_PLATFORM });
   } else if (env.WMFLOW_RULES_FILE?.trim()) {
     const root = env.LAMBDA_TASK_ROOT ?? process.cwd();
-    config = loadRulesFile(path.resolve(root, env.WMFLOW_RULES_FILE.trim()), types);
+    config = loadRulesFile(path.resolve(root, env.WMFLOW_RULES_FILE.trim()), { types, platform: WORKMAIL_PLATFORM });
   } else {
     throw new SettingsError('no rules: set WMFLOW_RULES_FILE (a bundled JSON file) or WMFLOW_RULES_JSON');
   }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { buildBodyPart, type NewBodyContent } from './build-part.js';
 import { MimeError } from './errors.js';
 import { HeaderBlock } from './header-block.js';
@@ -19,10 +19,22 @@ const CONTENT_FIELDS = new Set([
   'content-base',
 ]);
 
+/**
+ * A deterministic seed for new boundaries: the same message always gets the same new bytes, so
+ * a retried invocation writes an identical object and replays are reproducible. Hashes the head,
+ * the tail and the length, not the whole message, to stay cheap on 25 MB mail.
+ */
+export function boundarySeed(bytes: Buffer): string {
+  const edge = 64 * 1024;
+  const hash = createHash('sha256').update(bytes.subarray(0, edge)).update(bytes.subarray(Math.max(edge, bytes.length - edge))).update(String(bytes.length));
+  return hash.digest('hex');
+}
+
 /** A boundary that occurs nowhere in `bytes`, so it cannot collide with existing lines. */
 function freshBoundary(bytes: Buffer): string {
-  for (;;) {
-    const boundary = `wmflow-${randomBytes(12).toString('hex')}`;
+  const seed = boundarySeed(bytes);
+  for (let i = 0; ; i++) {
+    const boundary = `wmflow-${createHash('sha256').update(`${seed}:${i}`).digest('hex').slice(0, 24)}`;
     if (bytes.indexOf(boundary) < 0) return boundary;
   }
 }
@@ -46,7 +58,7 @@ export async function insertBodyPart(
     throw new MimeError('MIME_UNSUPPORTED_EDIT', `${multipart.where} has no parts to insert beside`, multipart.path);
   }
   const eol = message.eol;
-  const built = await parseMessage(await buildBodyPart(content, eol));
+  const built = await parseMessage(await buildBodyPart(content, eol, boundarySeed(message.original)));
   const part = built.root;
   part.parent = multipart;
   const delimiter = Buffer.from(`${eol}--${multipart.boundary}${eol}`, 'latin1');
@@ -101,7 +113,7 @@ export async function wrapInMixed(message: MimeMessage, content: NewBodyContent)
   const eol = message.eol;
   const boundary = freshBoundary(message.original);
   const { kept, moved, hasMimeVersion } = splitContentFields(root.headers);
-  const newPart = await buildBodyPart(content, eol);
+  const newPart = await buildBodyPart(content, eol, boundarySeed(message.original));
   const body = root.rawBody();
   const bytes = Buffer.concat([
     mixedHeader(root.headers, kept, hasMimeVersion, boundary),
@@ -145,7 +157,7 @@ export async function wrapAsAttachment(message: MimeMessage, content: NewBodyCon
   const bytes = Buffer.concat([
     mixedHeader(message.headers, kept, hasMimeVersion, boundary),
     Buffer.from(`--${boundary}${eol}`, 'latin1'),
-    await buildBodyPart(content, eol),
+    await buildBodyPart(content, eol, boundarySeed(original)),
     Buffer.from(`${eol}--${boundary}${eol}${attachmentHeader}`, 'latin1'),
     original,
     Buffer.from(`${eol}--${boundary}--${eol}`, 'latin1'),

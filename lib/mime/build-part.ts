@@ -11,14 +11,16 @@ export interface NewBodyContent {
  * Builds the bytes (headers and body) of a new body part with nodemailer's MIME builder:
  * UTF-8, quoted-printable or base64 as the content needs, lines within 76 characters. The
  * result has no trailing line break, since the one before a following delimiter belongs to it.
+ * `seed` (hex) makes its multipart boundaries deterministic.
  */
-export async function buildBodyPart(content: NewBodyContent, eol: LineEnding): Promise<Buffer> {
+export async function buildBodyPart(content: NewBodyContent, eol: LineEnding, seed?: string): Promise<Buffer> {
   if (content.text === undefined && content.html === undefined) {
     throw new TypeError('buildBodyPart needs text, html or both');
   }
   // A throwaway root: children do not get Date/Message-ID/MIME-Version, which only the real
   // top-level header block may carry.
-  const root = new MimeNode('multipart/mixed');
+  // A seed makes nodemailer's boundaries deterministic (same message, same bytes).
+  const root = new MimeNode('multipart/mixed', seed ? { baseBoundary: seed.slice(0, 16) } : {});
   let node: MimeNode;
   if (content.text !== undefined && content.html !== undefined) {
     node = root.createChild('multipart/alternative');

@@ -1,5 +1,6 @@
 import { decodeWords, formatHeaderField } from './header-value.js';
 import { detectLineEnding, type LineEnding } from './line-ending.js';
+import { isFieldName } from './header-fields.js';
 
 /** One header field as it stands in the message. */
 interface Field {
@@ -145,7 +146,7 @@ export class HeaderBlock {
     // Keep the original spelling of the name ("Subject" vs "subject") for minimal change.
     const colon = existing.raw.indexOf(0x3a);
     const spelled = existing.raw.subarray(0, colon).toString('latin1').trim();
-    const raw = formatHeaderField(/^[!-9;-~]+$/.test(spelled) ? spelled : name, value, this.eol, !options.raw);
+    const raw = formatHeaderField(isFieldName(spelled) ? spelled : name, value, this.eol, !options.raw);
     this.fields[index] = { key, raw };
     this.fields = this.fields.filter((f, i) => i <= index || f.key !== key);
     this.edited = true;

@@ -1,9 +1,8 @@
 import libmime from 'libmime';
 import { MimeError } from './errors.js';
+import { isFieldName } from './header-fields.js';
 import type { LineEnding } from './line-ending.js';
 
-/** RFC 5322 field-name: printable US-ASCII except the colon. */
-const FIELD_NAME = /^[!-9;-~]+$/;
 /** Longest header line RFC 5322 allows, without its CRLF. */
 export const MAX_HEADER_LINE = 998;
 /** Where new header lines are folded (RFC 5322 recommends at most 78 characters). */
@@ -11,7 +10,7 @@ const FOLD_AT = 76;
 
 /** Throws unless `name` is a valid header field name. */
 export function assertFieldName(name: string): void {
-  if (!FIELD_NAME.test(name)) {
+  if (!isFieldName(name)) {
     throw new MimeError('MIME_BAD_HEADER', `invalid header name ${JSON.stringify(name)}: use printable ASCII without ":" or spaces`);
   }
 }

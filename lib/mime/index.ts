@@ -3,6 +3,7 @@
  * and text bodies locally, add structure, and serialise with every untouched byte intact.
  */
 export { parseMessage, type ParseOptions } from './parse.js';
+export { parseHeadersOnly, topHeaderEnd } from './headers-only.js';
 export { MimeMessage } from './mime-message.js';
 export { MimePart, type Segment } from './mime-part.js';
 export { HeaderBlock, type HeaderField, type AddHeaderOptions } from './header-block.js';
@@ -28,3 +29,4 @@ export { checkLineLengths, findLongLines, reencodeForLineLimit, MAX_LINE_OCTETS,
 export { decodeWords, encodeUnstructured, formatHeaderField, MAX_HEADER_LINE } from './header-value.js';
 export { headerAddresses } from './addresses.js';
 export type { LineEnding } from './line-ending.js';
+export { isFieldName, UNIQUE_FIELDS, REQUIRED_FIELDS, STRUCTURAL_FIELDS } from './header-fields.js';

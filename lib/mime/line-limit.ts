@@ -43,9 +43,10 @@ export function findLongLines(bytes: Uint8Array, maxOctets = MAX_LINE_OCTETS): {
 
 /**
  * Checks a whole message against the line limit and says which part each long line is in, so
- * the caller can decide (re-encode that part, or give up on the update).
+ * the caller can decide (re-encode that part, or give up on the update). Pass `serialised` when
+ * the caller already has the message's bytes.
  */
-export function checkLineLengths(message: MimeMessage, maxOctets = MAX_LINE_OCTETS): LongLine[] {
+export function checkLineLengths(message: MimeMessage, maxOctets = MAX_LINE_OCTETS, serialised?: Buffer): LongLine[] {
   const chunks: { start: number; end: number; part: MimePart; inHeader: boolean }[] = [];
   let offset = 0;
   const walk = (part: MimePart) => {
@@ -62,7 +63,7 @@ export function checkLineLengths(message: MimeMessage, maxOctets = MAX_LINE_OCTE
     }
   };
   walk(message.root);
-  const bytes = message.toBuffer();
+  const bytes = serialised ?? message.toBuffer();
   return findLongLines(bytes, maxOctets).map((l) => {
     const owner = chunks.find((c) => l.offset >= c.start && l.offset < c.end) ?? chunks[chunks.length - 1]!;
     return { ...l, partPath: owner.part.path, inHeader: owner.inHeader };

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { detectSecurity, findAttachments, type MimeMessage } from '../mime/index.js';
-import { matchesPattern } from '../workmail/address-pattern.js';
-import type { FlowDirection } from '../workmail/event.js';
+import { isInternal, matchesPattern } from './address-pattern.js';
+import type { FlowDirection } from './delivery.js';
 
 /** A regular expression in JSON: the pattern and optional flags (`i` is the usual one). */
 export interface RegexSpec {
@@ -47,14 +47,20 @@ export interface ConditionInput {
   sender: string | undefined;
   recipients: readonly string[];
   orgDomains: readonly string[];
+  /** The message; only its top-level headers when `inspect` is `headers`. */
   message: MimeMessage;
+  /**
+   * How much of the message could be read: `full` (default); `headers` (the body could not be
+   * parsed: conditions on it are unknown); `envelope` (not even the headers: only envelope
+   * conditions evaluate).
+   */
+  inspect?: InspectLevel | undefined;
+  /** Size of the whole message in bytes (default: the message's own length). */
+  size?: number | undefined;
 }
 
-/** Whether an address is in one of the organisation's domains (or their subdomains). */
-export function isInternal(address: string, orgDomains: readonly string[]): boolean {
-  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
-  return orgDomains.some((d) => domain === d || domain.endsWith(`.${d}`));
-}
+/** How much of a message conditions can see. */
+export type InspectLevel = 'full' | 'headers' | 'envelope';
 
 function list(value: string | string[]): string[] {
   return Array.isArray(value) ? value : [value];
@@ -64,47 +70,94 @@ function regex(spec: RegexSpec): RegExp {
   return new RegExp(spec.pattern, (spec.flags ?? '').replace(/[gy]/g, ''));
 }
 
-/** Evaluates a condition; an absent condition holds. */
-export function evaluateCondition(condition: Condition | undefined, input: ConditionInput): boolean {
+/** Three-valued AND: false wins, then unknown. */
+function and(values: Iterable<boolean | undefined>): boolean | undefined {
+  let unknown = false;
+  for (const v of values) {
+    if (v === false) return false;
+    if (v === undefined) unknown = true;
+  }
+  return unknown ? undefined : true;
+}
+
+/** Three-valued OR: true wins, then unknown. */
+function or(values: Iterable<boolean | undefined>): boolean | undefined {
+  let unknown = false;
+  for (const v of values) {
+    if (v === true) return true;
+    if (v === undefined) unknown = true;
+  }
+  return unknown ? undefined : false;
+}
+
+/**
+ * Evaluates a condition; an absent condition holds. Returns `undefined` when the answer depends on
+ * what could not be inspected (an attachment or signature condition on a message whose body could
+ * not be parsed): the caller then follows the rule's uninspectable policy. `all`/`any`/`not`
+ * follow three-valued logic, so `any` with one true branch still holds.
+ */
+export function evaluateCondition(condition: Condition | undefined, input: ConditionInput): boolean | undefined {
   if (!condition) return true;
   const c = condition;
   const from = input.sender ?? input.mailFrom;
-  if (c.all && !c.all.every((sub) => evaluateCondition(sub, input))) return false;
-  if (c.any && !c.any.some((sub) => evaluateCondition(sub, input))) return false;
-  if (c.not && evaluateCondition(c.not, input)) return false;
-  if (c.direction && c.direction !== input.direction) return false;
-  if (c.sender && !list(c.sender).some((p) => matchesPattern(from, p) || matchesPattern(input.mailFrom, p))) return false;
-  if (c.recipient && !input.recipients.some((r) => list(c.recipient!).some((p) => matchesPattern(r, p)))) return false;
-  if (c.senderIs && (c.senderIs === 'internal') !== isInternal(from, input.orgDomains)) return false;
-  if (c.recipients) {
-    const anyExternal = input.recipients.some((r) => !isInternal(r, input.orgDomains));
-    if ((c.recipients === 'anyExternal') !== anyExternal) return false;
+  const checks: (() => boolean | undefined)[] = [];
+  if (c.all) checks.push(() => and(c.all!.map((sub) => evaluateCondition(sub, input))));
+  if (c.any) checks.push(() => or(c.any!.map((sub) => evaluateCondition(sub, input))));
+  if (c.not) {
+    checks.push(() => {
+      const v = evaluateCondition(c.not, input);
+      return v === undefined ? undefined : !v;
+    });
   }
+  if (c.direction) checks.push(() => c.direction === input.direction);
+  if (c.sender) checks.push(() => list(c.sender!).some((p) => matchesPattern(from, p) || matchesPattern(input.mailFrom, p)));
+  if (c.recipient) checks.push(() => input.recipients.some((r) => list(c.recipient!).some((p) => matchesPattern(r, p))));
+  if (c.senderIs) checks.push(() => (c.senderIs === 'internal') === isInternal(from, input.orgDomains));
+  if (c.recipients) {
+    checks.push(() => {
+      const anyExternal = input.recipients.some((r) => !isInternal(r, input.orgDomains));
+      return (c.recipients === 'anyExternal') === anyExternal;
+    });
+  }
+  const level = input.inspect ?? 'full';
   if (c.header) {
-    const values = input.message.headers.getDecoded(c.header.name);
-    if (!values.length) return false;
-    if (c.header.matches) {
-      const re = regex(c.header.matches);
-      if (!values.some((v) => re.test(v))) return false;
-    }
+    checks.push(() => {
+      if (level === 'envelope') return undefined;
+      const values = input.message.headers.getDecoded(c.header!.name);
+      if (!values.length) return false;
+      if (!c.header!.matches) return true;
+      const re = regex(c.header!.matches);
+      return values.some((v) => re.test(v));
+    });
   }
   if (c.subject) {
-    const subject = input.message.headers.getDecoded('subject')[0] ?? '';
-    if (!regex(c.subject).test(subject)) return false;
+    checks.push(() => {
+      if (level === 'envelope') return undefined;
+      const subject = input.message.headers.getDecoded('subject')[0] ?? '';
+      return regex(c.subject!).test(subject);
+    });
   }
   if (c.attachment) {
-    const exts = (c.attachment.extensions ?? []).map((e) => e.replace(/^\./, '').toLowerCase());
-    const types = (c.attachment.contentTypes ?? []).map((t) => t.toLowerCase());
-    const hit = findAttachments(input.message).some((a) => {
-      const ext = a.filename ? path.extname(a.filename).slice(1).toLowerCase() : '';
-      return (ext && exts.includes(ext)) || types.some((t) => (t.endsWith('/*') ? a.mediaType.startsWith(t.slice(0, -1)) : a.mediaType === t));
+    checks.push(() => {
+      if (level !== 'full') return undefined;
+      const exts = (c.attachment!.extensions ?? []).map((e) => e.replace(/^\./, '').toLowerCase());
+      const types = (c.attachment!.contentTypes ?? []).map((t) => t.toLowerCase());
+      return findAttachments(input.message).some((a) => {
+        const ext = a.filename ? path.extname(a.filename).slice(1).toLowerCase() : '';
+        return (ext && exts.includes(ext)) || types.some((t) => (t.endsWith('/*') ? a.mediaType.startsWith(t.slice(0, -1)) : a.mediaType === t));
+      });
     });
-    if (!hit) return false;
   }
-  if (c.sizeOver !== undefined && !(input.message.byteLength > c.sizeOver)) return false;
+  if (c.sizeOver !== undefined) checks.push(() => (input.size === undefined && level === 'envelope' ? undefined : (input.size ?? input.message.byteLength) > c.sizeOver!));
   if (c.signedOrEncrypted !== undefined) {
-    const s = detectSecurity(input.message);
-    if ((s.signed || s.encrypted) !== c.signedOrEncrypted) return false;
+    checks.push(() => {
+      if (level !== 'full') return undefined;
+      const s = detectSecurity(input.message);
+      return (s.signed || s.encrypted) === c.signedOrEncrypted;
+    });
   }
-  return true;
+  // Lazily, in order: a false check short-circuits the costlier ones after it.
+  return and((function* () {
+    for (const check of checks) yield check();
+  })());
 }

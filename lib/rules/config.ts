@@ -4,15 +4,18 @@ import { WmflowError } from '../errors.js';
 import type { Detector } from '../redaction/detector.js';
 import { regexSafetyProblem } from '../redaction/regex-safety.js';
 import { BUILTIN_DETECTOR_IDS, customPatternProblem, customRegexDetector, getBuiltinDetector } from '../redaction/registry.js';
-import { validatePattern } from '../workmail/address-pattern.js';
-import { formatPath } from '../workmail/event.js';
+import { validatePattern } from './address-pattern.js';
+import { formatPath } from '../format-path.js';
 import { actionRule } from './builtin/action.js';
 import { disclaimerRule } from './builtin/disclaimer.js';
 import { headerOperationProblems, headerRule, type HeaderOperation } from './builtin/header.js';
 import { redactRule } from './builtin/redact.js';
 import { subjectTagRule } from './builtin/subject-tag.js';
 import type { Condition } from './condition.js';
+import { GENERIC_PLATFORM, type RulePlatform } from './platform.js';
 import type { Rule } from './rule.js';
+import { ACTION_TYPES } from './delivery.js';
+import type { UninspectableChoice } from './builtin/uninspectable.js';
 import { didYouMean } from './suggest.js';
 import { hasFixedText, unknownTemplateFields } from './template.js';
 
@@ -32,12 +35,25 @@ export interface RulesConfig {
   rules: Rule[];
 }
 
+/** What a rule type is built for: the platform the rules will serve. */
+export interface RuleTypeContext {
+  platform: RulePlatform;
+}
+
 /** How a rule type is configured: its schema, and a factory from validated options. */
 export interface RuleType<T extends z.ZodType = z.ZodType> {
   schema: T;
-  create(options: z.infer<T>): Rule;
+  create(options: z.infer<T>, context: RuleTypeContext): Rule;
   /** Checks beyond the schema; each problem with a path relative to the rule. */
-  check?(options: z.infer<T>): { path: (string | number)[]; message: string }[];
+  check?(options: z.infer<T>, context: RuleTypeContext): { path: (string | number)[]; message: string }[];
+}
+
+/** Options of config loading. */
+export interface ConfigOptions {
+  /** Rule types by name (default {@link BUILTIN_RULE_TYPES}; add custom ones beside them). */
+  types?: Record<string, RuleType> | undefined;
+  /** The platform the rules serve (default {@link GENERIC_PLATFORM}): header edits it forbids are refused. */
+  platform?: RulePlatform | undefined;
 }
 
 /** Declares a rule type with its options typed from its schema (for custom types too). */
@@ -92,7 +108,8 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
 
 const protectedFallback = z.enum(['skip', 'wrap', 'bounce']);
 const bounceText = z.string().min(1).max(2000);
-const actionType = z.enum(['DEFAULT', 'BOUNCE', 'DROP', 'MOVE_TO_JUNK', 'BYPASS_SPAM_CHECK']);
+const actionType = z.enum(ACTION_TYPES as [string, ...string[]]) as unknown as z.ZodType<(typeof ACTION_TYPES)[number]>;
+const onUninspectable = z.enum(['apply', 'skip']) as z.ZodType<UninspectableChoice>;
 const common = { type: z.string(), name: z.string().min(1).max(64).regex(/^[\w.-]+$/, 'use letters, digits, ".", "_" and "-"').optional(), when: conditionSchema.optional() };
 
 const templateCheck = (path: (string | number)[], template: string | undefined) =>
@@ -154,9 +171,13 @@ export const BUILTIN_RULE_TYPES: Record<string, RuleType> = {
         onFind: z.object({ action: actionType, bounceMessage: bounceText.optional() }).strict().optional(),
         onProtected: protectedFallback.optional(),
         bounceMessage: bounceText.optional(),
+        onUninspectable: onUninspectable.optional(),
       })
       .strict(),
-    check: (o) => detectorProblems(o.detectors),
+    check: (o) => [
+      ...detectorProblems(o.detectors),
+      ...(o.onUninspectable === 'apply' && !o.onFind ? [{ path: ['onUninspectable'], message: '"apply" needs an onFind action to apply' }] : []),
+    ],
     create: (o) => redactRule({ ...o, detectors: o.detectors.map(toDetector) }),
   }),
   header: defineRuleType({
@@ -174,18 +195,18 @@ export const BUILTIN_RULE_TYPES: Record<string, RuleType> = {
           .min(1),
       })
       .strict(),
-    check: (o) => [
-      ...headerOperationProblems(o.operations as HeaderOperation[]).map((p) => ({ path: ['operations', p.index], message: p.message })),
+    check: (o, { platform }) => [
+      ...headerOperationProblems(o.operations as HeaderOperation[], platform).map((p) => ({ path: ['operations', p.index], message: p.message })),
       ...(o.operations as HeaderOperation[]).flatMap((op, i) => ('value' in op ? templateCheck(['operations', i, 'value'], op.value) : [])),
     ],
-    create: (o) => headerRule({ ...o, operations: o.operations as HeaderOperation[] }),
+    create: (o, { platform }) => headerRule({ ...o, operations: o.operations as HeaderOperation[] }, platform),
   }),
   'subject-tag': defineRuleType({
     schema: z.object({ ...common, tag: z.string().trim().min(1).max(64), position: z.enum(['prefix', 'suffix']).optional() }).strict(),
     create: (o) => subjectTagRule(o),
   }),
   action: defineRuleType({
-    schema: z.object({ ...common, action: actionType, bounceMessage: bounceText.optional(), recipients: z.array(addressPattern).min(1).optional() }).strict(),
+    schema: z.object({ ...common, action: actionType, bounceMessage: bounceText.optional(), recipients: z.array(addressPattern).min(1).optional(), onUninspectable: onUninspectable.optional() }).strict(),
     create: (o) => actionRule(o),
   }),
 };
@@ -219,10 +240,12 @@ function keysOf(schema: z.ZodType): string[] {
  * once, each with its path (`rules[2].detectors[0]: unknown detector "credit_card" (did you
  * mean "payment-card"?)`).
  *
- * @param types Rule types by name: the built-ins, plus any custom ones registered beside them.
+ * @param options Rule types (the built-ins plus custom ones) and the platform the rules serve.
  * @throws {ConfigError}
  */
-export function parseRulesConfig(json: unknown, types: Record<string, RuleType> = BUILTIN_RULE_TYPES): RulesConfig {
+export function parseRulesConfig(json: unknown, options: ConfigOptions = {}): RulesConfig {
+  const types = options.types ?? BUILTIN_RULE_TYPES;
+  const context: RuleTypeContext = { platform: options.platform ?? GENERIC_PLATFORM };
   const top = topSchema.safeParse(json);
   if (!top.success) throw new ConfigError(describeIssues(top.error, [], () => ['orgDomains', 'rules']));
   const problems: string[] = [];
@@ -240,13 +263,13 @@ export function parseRulesConfig(json: unknown, types: Record<string, RuleType> 
       problems.push(...describeIssues(parsed.error, ['rules', i], (p) => (p.length ? [] : keysOf(type.schema))));
       return;
     }
-    const extra = type.check?.(parsed.data) ?? [];
+    const extra = type.check?.(parsed.data, context) ?? [];
     if (extra.length) {
       problems.push(...extra.map((e) => `${at(e.path)}: ${e.message}`));
       return;
     }
     try {
-      const rule = type.create(parsed.data);
+      const rule = type.create(parsed.data, context);
       const seen = names.get(rule.name);
       if (seen !== undefined) problems.push(`${at(['name'])}: "${rule.name}" is already the name of rules[${seen}]; give each rule its own name`);
       names.set(rule.name, i);
@@ -260,18 +283,18 @@ export function parseRulesConfig(json: unknown, types: Record<string, RuleType> 
 }
 
 /** Reads and validates a JSON rules file; JSON syntax errors name the file and position. */
-export function loadRulesFile(file: string, types?: Record<string, RuleType>): RulesConfig {
+export function loadRulesFile(file: string, options: ConfigOptions = {}): RulesConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new ConfigError([`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`], file);
   }
-  return parseRulesJson(text, file, types);
+  return parseRulesJson(text, file, options);
 }
 
 /** Parses JSON text and validates it (for files and environment variables). */
-export function parseRulesJson(text: string, source: string, types?: Record<string, RuleType>): RulesConfig {
+export function parseRulesJson(text: string, source: string, options: ConfigOptions = {}): RulesConfig {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -279,7 +302,7 @@ export function parseRulesJson(text: string, source: string, types?: Record<stri
     throw new ConfigError([`not valid JSON: ${(err as Error).message}`], source);
   }
   try {
-    return parseRulesConfig(json, types);
+    return parseRulesConfig(json, options);
   } catch (err) {
     if (err instanceof ConfigError) throw new ConfigError(err.problems, source);
     throw err;

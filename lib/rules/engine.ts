@@ -1,11 +1,12 @@
 import type { MimeMessage } from '../mime/index.js';
-import type { FlowDirection } from '../workmail/event.js';
 import { evaluateCondition } from './condition.js';
-import { RuleDeadlineError, RuleFailedError } from './errors.js';
-import type { RequestedAction, Rule, RuleContext, RuleReport } from './rule.js';
+import type { FlowDirection, RequestedAction } from './delivery.js';
+import { GENERIC_PLATFORM, type RulePlatform } from './platform.js';
+import type { Rule, RuleContext, RuleEnvelope, RuleReport } from './rule.js';
 
 /** The message and envelope the rules run on. */
 export interface RunInput {
+  /** The parsed message, or (with `uninspectable`) a view of its top-level headers only. */
   message: MimeMessage;
   direction: FlowDirection;
   mailFrom: string;
@@ -13,8 +14,19 @@ export interface RunInput {
   recipients: readonly string[];
   orgDomains: readonly string[];
   now?: Date;
-  /** Aborted when the time budget is spent: no further rule starts. */
+  /** Aborted when the time budget is spent: rules not yet started follow their uninspectable policy. */
   signal?: AbortSignal;
+  /**
+   * Set when the message could not be inspected: the body could not be parsed (over a parser
+   * limit, malformed; `level: 'headers'`, the message is its top-level headers), or not even
+   * those are known (`level: 'envelope'`). No rule runs; each rule whose condition holds or
+   * cannot be evaluated at that level follows its uninspectable policy.
+   */
+  uninspectable?: { reason: string; level: 'headers' | 'envelope' } | undefined;
+  /** Size of the whole message in bytes, for `sizeOver` (default: the message's length). */
+  size?: number | undefined;
+  /** What the mail flow allows (default {@link GENERIC_PLATFORM}). */
+  platform?: RulePlatform;
 }
 
 /** The outcome of running every rule. */
@@ -23,51 +35,90 @@ export interface RunResult {
   message: MimeMessage;
   /** Whether any rule changed the content. */
   changed: boolean;
-  /** Every action the rules asked for, in order. */
+  /** Every action the rules asked for, in order, including those applied by policy. */
   actions: RequestedAction[];
   /** One report per rule, in order. */
   reports: RuleReport[];
+  /**
+   * Why the content must not be used although rules changed it (a rule failed, so its edits may
+   * be half made): the original is delivered, the actions stand.
+   */
+  contentUnusable?: string | undefined;
 }
 
 /**
- * Runs rules in order; each sees the previous rules' edits. A rule whose condition does not
- * hold is skipped. A rule that throws stops the run with {@link RuleFailedError} (the pipeline
- * then delivers the original unmodified): a half-applied policy is worse than none.
+ * Runs rules in order; each sees the previous rules' edits. A rule whose condition does not hold
+ * is skipped. A rule that throws is reported as `failed` and follows its uninspectable policy
+ * (a DLP rule that blocks on a find blocks); the rules after it still run, so their delivery
+ * decisions stand, but the content is marked unusable. A rule that could not see the message
+ * (body unparseable, condition not evaluable, time budget spent) follows the same policy.
  */
 export async function runRules(rules: readonly Rule[], input: RunInput): Promise<RunResult> {
   let message = input.message;
   let replaced = false;
+  let contentUnusable: string | undefined;
   const actions: RequestedAction[] = [];
   const reports: RuleReport[] = [];
   const orgDomains = input.orgDomains.map((d) => d.toLowerCase());
   const now = input.now ?? new Date();
+  const platform = input.platform ?? GENERIC_PLATFORM;
+  const envelope: RuleEnvelope = { direction: input.direction, mailFrom: input.mailFrom, sender: input.sender, recipients: input.recipients, orgDomains, now, platform };
 
   for (const rule of rules) {
-    if (input.signal?.aborted) throw new RuleDeadlineError(rule.name);
     const started = performance.now();
     const report: RuleReport = { name: rule.name, type: rule.type, status: 'unchanged', changes: [], counts: {}, actions: [], durationMs: 0 };
     reports.push(report);
-    const conditionInput = { ...input, orgDomains, sender: input.sender, message };
-    let holds: boolean;
+    const finish = () => {
+      report.durationMs = performance.now() - started;
+    };
+    const applyPolicy = (why: string) => {
+      const policy = rule.onUninspectable?.(envelope) ?? [];
+      report.uninspectable = why;
+      if (policy.length) {
+        actions.push(...policy);
+        report.actions.push(...policy);
+        if (report.status !== 'failed') report.status = 'applied';
+        report.reason = `${why}: applied ${policy.map((a) => a.type).join(', ')} by policy`;
+      } else if (report.status === 'failed') {
+        report.reason = why;
+      } else {
+        report.status = 'skipped';
+        report.reason = `${why}: skipped by policy`;
+      }
+    };
+
+    let holds: boolean | undefined;
     try {
-      holds = evaluateCondition(rule.when, conditionInput);
+      holds = evaluateCondition(rule.when, { ...envelope, message, inspect: input.uninspectable?.level ?? 'full', size: input.size });
     } catch (err) {
-      throw new RuleFailedError(rule.name, err);
+      holds = undefined;
+      report.reason = `condition failed: ${describe(err)}`;
     }
-    if (!holds) {
+    if (holds === false) {
       report.status = 'skipped';
       report.reason = 'condition not met';
-      report.durationMs = performance.now() - started;
+      finish();
       continue;
     }
+    if (input.uninspectable !== undefined) {
+      applyPolicy(`could not inspect the message (${input.uninspectable.reason})`);
+      finish();
+      continue;
+    }
+    if (holds === undefined) {
+      applyPolicy('could not evaluate the condition');
+      finish();
+      continue;
+    }
+    if (input.signal?.aborted) {
+      applyPolicy('time budget exhausted before this rule');
+      finish();
+      continue;
+    }
+
     const modifiedBefore = message.modified;
     const ctx: RuleContext = {
-      direction: input.direction,
-      mailFrom: input.mailFrom,
-      sender: input.sender,
-      recipients: input.recipients,
-      orgDomains,
-      now,
+      ...envelope,
       get message() {
         return message;
       },
@@ -96,11 +147,19 @@ export async function runRules(rules: readonly Rule[], input: RunInput): Promise
       } else if (result && 'unchanged' in result) {
         report.reason = result.unchanged;
       }
+      if (report.status !== 'skipped' && (report.changes.length || message.modified !== modifiedBefore)) report.status = 'applied';
     } catch (err) {
-      throw new RuleFailedError(rule.name, err);
+      // Its edits may be half made: keep the decisions, not the content.
+      report.status = 'failed';
+      contentUnusable ??= `rule "${rule.name}" failed: ${describe(err)}`;
+      applyPolicy(`failed: ${describe(err)}`);
     }
-    if (report.status !== 'skipped' && (report.changes.length || message.modified !== modifiedBefore)) report.status = 'applied';
-    report.durationMs = performance.now() - started;
+    finish();
   }
-  return { message, changed: replaced || message.modified, actions, reports };
+  const changed = replaced || message.modified;
+  return { message, changed, actions, reports, ...(contentUnusable && changed ? { contentUnusable } : {}) };
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

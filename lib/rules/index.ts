@@ -1,11 +1,24 @@
 /**
  * wmflow rules: the rule model, the engine, conditions, the built-in rules and configuration.
+ * Independent of any mail platform: WorkMail and SMTP hand in a {@link RulePlatform}.
  */
-export { defineRule, type Rule, type RuleContext, type RuleReport, type RuleResult, type RequestedAction } from './rule.js';
+export { defineRule, type Rule, type RuleContext, type RuleEnvelope, type RuleReport, type RuleResult, type RequestedAction } from './rule.js';
 export { runRules, type RunInput, type RunResult } from './engine.js';
-export { evaluateCondition, isInternal, type Condition, type ConditionInput, type RegexSpec } from './condition.js';
-export { buildResponse } from './actions.js';
-export { RuleFailedError, RuleDeadlineError } from './errors.js';
+export { evaluateCondition, type Condition, type ConditionInput, type InspectLevel, type RegexSpec } from './condition.js';
+export { isInternal, matchesPattern, validatePattern, normaliseAddress } from './address-pattern.js';
+export {
+  ACTION_TYPES,
+  ACTION_PRECEDENCE,
+  DEFAULT_BOUNCE_MESSAGE,
+  decideDelivery,
+  isBlockingAction,
+  strongerDecision,
+  type ActionType,
+  type Decision,
+  type DeliveryDecisions,
+  type FlowDirection,
+} from './delivery.js';
+export { GENERIC_PLATFORM, genericHeaderEditProblem, type RulePlatform, type HeaderEditKind } from './platform.js';
 export {
   parseRulesConfig,
   parseRulesJson,
@@ -14,8 +27,10 @@ export {
   conditionSchema,
   BUILTIN_RULE_TYPES,
   ConfigError,
+  type ConfigOptions,
   type RulesConfig,
   type RuleType,
+  type RuleTypeContext,
 } from './config.js';
 export { disclaimerRule, type DisclaimerOptions } from './builtin/disclaimer.js';
 export { redactRule, type RedactOptions, type RedactScope } from './builtin/redact.js';
@@ -23,3 +38,4 @@ export { headerRule, type HeaderRuleOptions, type HeaderOperation } from './buil
 export { subjectTagRule, type SubjectTagOptions } from './builtin/subject-tag.js';
 export { actionRule, type ActionRuleOptions } from './builtin/action.js';
 export type { ProtectedFallback } from './builtin/protected-fallback.js';
+export type { UninspectableChoice } from './builtin/uninspectable.js';

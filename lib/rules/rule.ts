@@ -1,31 +1,30 @@
 import type { MimeMessage } from '../mime/index.js';
-import type { FlowDirection } from '../workmail/event.js';
-import type { ActionType } from '../workmail/response.js';
 import type { Condition } from './condition.js';
+import type { FlowDirection, RequestedAction } from './delivery.js';
+import type { RulePlatform } from './platform.js';
 
-/** A delivery action a rule asks for. */
-export interface RequestedAction {
-  type: ActionType;
-  /** Required for BOUNCE: the text WorkMail sends back to the sender. */
-  bounceMessage?: string;
-  /** Envelope recipients it applies to; all recipients when absent. */
-  recipients?: string[];
-}
+export type { RequestedAction };
 
-/** What a rule sees: the message as earlier rules left it, and the envelope around it. */
-export interface RuleContext {
+/** The envelope around a message, as every rule sees it. */
+export interface RuleEnvelope {
   /** INBOUND or OUTBOUND. */
   readonly direction: FlowDirection;
   /** Envelope sender (MAIL FROM). */
   readonly mailFrom: string;
-  /** `sender` from the event: set when mail is sent on behalf of someone else. */
+  /** The on-behalf-of sender, when mail is sent on behalf of someone else. */
   readonly sender: string | undefined;
   /** Envelope recipients (To, Cc and Bcc alike). */
   readonly recipients: readonly string[];
   /** The organisation's domains (lower-case), for internal/external decisions. */
   readonly orgDomains: readonly string[];
-  /** The time the pipeline started on this message. */
+  /** The time processing started on this message. */
   readonly now: Date;
+  /** What the mail flow allows (actions per direction, header edits). */
+  readonly platform: RulePlatform;
+}
+
+/** What a rule sees: the message as earlier rules left it, and the envelope around it. */
+export interface RuleContext extends RuleEnvelope {
   /** The message, with every earlier rule's edits. */
   readonly message: MimeMessage;
   /** Replaces the message (for restructuring edits that return a new one, like wrapping). */
@@ -42,10 +41,15 @@ export interface RuleContext {
 export interface RuleReport {
   name: string;
   type: string;
-  /** `applied`: it changed the message or asked for actions; `unchanged`: it ran and did nothing. */
-  status: 'applied' | 'unchanged' | 'skipped';
-  /** Why it skipped or did nothing (`condition not met`, `message is signed`). */
+  /**
+   * `applied`: it changed the message or asked for actions; `unchanged`: it ran and did nothing;
+   * `skipped`: it did not run (condition, policy, signed mail); `failed`: it threw.
+   */
+  status: 'applied' | 'unchanged' | 'skipped' | 'failed';
+  /** Why it skipped, failed or did nothing (`condition not met`, `message is signed`). */
   reason?: string;
+  /** Set when the rule could not inspect the message and followed its uninspectable policy. */
+  uninspectable?: string;
   /** What it changed. */
   changes: string[];
   counts: Record<string, number>;
@@ -68,6 +72,13 @@ export interface Rule {
   /** The rule runs only when this holds. */
   readonly when?: Condition | undefined;
   run(ctx: RuleContext): RuleResult | Promise<RuleResult>;
+  /**
+   * The actions to apply when the rule could not inspect the message: its body could not be
+   * parsed, its condition could not be evaluated, it threw, or time ran out before it. Return
+   * none to skip (the default when absent): right for rules that only edit content; a blocking
+   * rule returns its blocking action, so a sender cannot switch it off by shaping the message.
+   */
+  onUninspectable?(envelope: RuleEnvelope): RequestedAction[];
 }
 
 /**
@@ -78,9 +89,10 @@ export interface Rule {
  *   name: 'block-executables',
  *   when: { direction: 'OUTBOUND' },
  *   run(ctx) { … ctx.requestAction({ type: 'BOUNCE', bounceMessage: '…' }) },
+ *   onUninspectable: () => [{ type: 'BOUNCE', bounceMessage: '…' }],
  * });
  * ```
  */
-export function defineRule(rule: { name: string; type?: string; when?: Condition; run: Rule['run'] }): Rule {
+export function defineRule(rule: { name: string; type?: string; when?: Condition; run: Rule['run']; onUninspectable?: Rule['onUninspectable'] }): Rule {
   return { type: 'custom', ...rule };
 }

@@ -1,30 +1,31 @@
 import path from 'node:path';
-import {
-  checkLineLengths,
-  findAttachments,
-  MimeError,
-  parseMessage,
-  type MimeMessage,
-} from '../mime/index.js';
-import { IMMUTABLE_HEADERS, REQUIRED_HEADERS, SES_BLOCKED_EXTENSIONS, UNIQUE_HEADERS } from './header-policy.js';
+import type { ContentPolicy, ContentProblem } from '../core/content-policy.js';
+import { checkLineLengths, findAttachments, MimeError, parseMessage, REQUIRED_FIELDS, UNIQUE_FIELDS, type MimeMessage } from '../mime/index.js';
+import { IMMUTABLE_HEADERS, SES_BLOCKED_EXTENSIONS } from './header-policy.js';
 
-/** Why WorkMail would reject (or frown on) updated content. */
-export interface ContentProblem {
-  code:
-    | 'MALFORMED'
-    | 'MULTIPART_NO_BOUNDARY'
-    | 'MULTIPART_EMPTY'
-    | 'MULTIPART_UNCLOSED'
-    | 'UNSUPPORTED_ATTACHMENT'
-    | 'LINE_TOO_LONG'
-    | 'REQUIRED_HEADER_MISSING'
-    | 'IMMUTABLE_HEADER_CHANGED'
-    | 'DUPLICATE_UNIQUE_HEADER'
-    | 'UNENCODED_8BIT';
-  /** Human-readable, naming the header or part concerned. */
-  message: string;
-  /** `error`: WorkMail rejects the update. `warning`: allowed, but against its advice. */
-  severity: 'error' | 'warning';
+export type { ContentProblem };
+
+/** Codes of the problems WorkMail's RawMessageContent criteria name. */
+export type WorkMailProblemCode =
+  | 'MALFORMED'
+  | 'MULTIPART_NO_BOUNDARY'
+  | 'MULTIPART_EMPTY'
+  | 'MULTIPART_UNCLOSED'
+  | 'UNSUPPORTED_ATTACHMENT'
+  | 'LINE_TOO_LONG'
+  | 'BARE_LINE_BREAK'
+  | 'REQUIRED_HEADER_MISSING'
+  | 'IMMUTABLE_HEADER_CHANGED'
+  | 'DUPLICATE_UNIQUE_HEADER'
+  | 'UNENCODED_8BIT';
+
+/** What the checks need of the original message. */
+export interface WorkMailBaseline {
+  /** Normalised values of each immutable header. */
+  immutable: Map<string, string[]>;
+  /** Whether the original already had bare CR or bare LF line breaks. */
+  bareCr: boolean;
+  bareLf: boolean;
 }
 
 /** Values of a field, normalised for comparison (unfolded; whitespace runs collapsed). */
@@ -32,26 +33,29 @@ function values(message: MimeMessage, name: string): string[] {
   return message.headers.get(name).map((v) => v.replace(/\s+/g, ' ').trim());
 }
 
+/** Whether `bytes` has a CR not followed by LF, and an LF not preceded by CR. */
+function bareLineBreaks(bytes: Buffer): { bareCr: boolean; bareLf: boolean } {
+  let bareCr = false;
+  let bareLf = false;
+  for (let i = bytes.indexOf(0x0d); i >= 0 && !bareCr; i = bytes.indexOf(0x0d, i + 1)) if (bytes[i + 1] !== 0x0a) bareCr = true;
+  for (let i = bytes.indexOf(0x0a); i >= 0 && !bareLf; i = bytes.indexOf(0x0a, i + 1)) if (i === 0 || bytes[i - 1] !== 0x0d) bareLf = true;
+  return { bareCr, bareLf };
+}
+
+/** Takes what {@link workmailContentProblems} compares against, from the original tree. */
+export function workmailBaseline(original: MimeMessage): WorkMailBaseline {
+  return { immutable: new Map(IMMUTABLE_HEADERS.map((h) => [h, values(original, h)])), ...bareLineBreaks(original.original) };
+}
+
 /**
  * Checks updated content the way WorkMail does before accepting `PutRawMessageContent`
- * (RawMessageContent criteria 1–7), against the original for the immutable headers.
- * Returns every problem found; an empty list means WorkMail should accept it.
+ * (RawMessageContent criteria 1–7), on the edited tree and its serialised bytes, against the
+ * baseline taken from the original before the rules ran. Nothing is parsed again. Returns
+ * every problem found; no errors means WorkMail should accept it.
  */
-export async function checkUpdatedContent(original: Buffer | MimeMessage, updated: Buffer): Promise<ContentProblem[]> {
+export function workmailContentProblems(message: MimeMessage, bytes: Buffer, baseline: WorkMailBaseline | undefined): ContentProblem[] {
   const problems: ContentProblem[] = [];
-  const error = (code: ContentProblem['code'], message: string) => problems.push({ code, message, severity: 'error' });
-
-  let message: MimeMessage;
-  try {
-    message = await parseMessage(updated);
-  } catch (err) {
-    if (err instanceof MimeError) {
-      error('MALFORMED', `the message cannot be parsed: ${err.message}`);
-      return problems;
-    }
-    throw err;
-  }
-  const before = Buffer.isBuffer(original) ? await parseMessage(original).catch(() => undefined) : original;
+  const error = (code: WorkMailProblemCode, text: string) => problems.push({ code, message: text, severity: 'error' });
 
   // 1. Every multipart is well formed.
   for (const part of message.parts()) {
@@ -88,26 +92,28 @@ export async function checkUpdatedContent(original: Buffer | MimeMessage, update
     }
   }
 
-  // 4. RFC 5321 line length.
-  const long = checkLineLengths(message);
+  // 4. RFC 5321 line length, and no bare CR or LF the original did not have (other parsers
+  // split lines there: an edit must not create line breaks only some readers see).
+  const long = checkLineLengths(message, undefined, bytes);
   if (long.length) {
     const first = long[0]!;
     const where = first.partPath === '' ? 'message' : `part ${first.partPath}`;
-    error(
-      'LINE_TOO_LONG',
-      `${long.length} line(s) over 1000 octets including CRLF; first at line ${first.line} (${first.octets} octets, ${where} ${first.inHeader ? 'headers' : 'body'})`,
-    );
+    error('LINE_TOO_LONG', `${long.length} line(s) over 1000 octets including CRLF; first at line ${first.line} (${first.octets} octets, ${where} ${first.inHeader ? 'headers' : 'body'})`);
+  }
+  if (baseline) {
+    const now = bareLineBreaks(bytes);
+    if (now.bareCr && !baseline.bareCr) error('BARE_LINE_BREAK', 'the update has bare CR octets the original did not have');
+    if (now.bareLf && !baseline.bareLf) error('BARE_LINE_BREAK', 'the update has bare LF octets the original did not have');
   }
 
   // 5. Required headers.
-  for (const name of REQUIRED_HEADERS) {
+  for (const name of REQUIRED_FIELDS) {
     if (!message.headers.has(name)) error('REQUIRED_HEADER_MISSING', `required header ${displayName(name)} is missing`);
   }
 
   // 6. Immutable headers keep their values.
-  if (before) {
-    for (const name of IMMUTABLE_HEADERS) {
-      const was = values(before, name);
+  if (baseline) {
+    for (const [name, was] of baseline.immutable) {
       const now = values(message, name);
       if (was.length !== now.length || was.some((v, i) => v !== now[i])) {
         error('IMMUTABLE_HEADER_CHANGED', `immutable header ${displayName(name)} was changed (${was.length} value(s) before, ${now.length} after)`);
@@ -116,11 +122,34 @@ export async function checkUpdatedContent(original: Buffer | MimeMessage, update
   }
 
   // 7. Unique headers appear once.
-  for (const name of UNIQUE_HEADERS) {
+  for (const name of UNIQUE_FIELDS) {
     const count = message.headers.get(name).length;
     if (count > 1) error('DUPLICATE_UNIQUE_HEADER', `header ${displayName(name)} appears ${count} times; it may appear only once`);
   }
   return problems;
+}
+
+/** WorkMail's pre-flight as the core step's content policy. */
+export const WORKMAIL_CONTENT_POLICY: ContentPolicy<WorkMailBaseline> = {
+  baseline: workmailBaseline,
+  check: workmailContentProblems,
+};
+
+/**
+ * Checks updated content as WorkMail receives it: both messages as bytes, parsed here. For the
+ * WorkMail side of things (the emulator, `wmflow validate`); the pipeline checks its own tree
+ * with {@link workmailContentProblems} instead of parsing again.
+ */
+export async function checkUpdatedContent(original: Buffer | undefined, updated: Buffer): Promise<ContentProblem[]> {
+  let message: MimeMessage;
+  try {
+    message = await parseMessage(updated);
+  } catch (err) {
+    if (err instanceof MimeError) return [{ code: 'MALFORMED', message: `the message cannot be parsed: ${err.message}`, severity: 'error' }];
+    throw err;
+  }
+  const before = original ? await parseMessage(original).catch(() => undefined) : undefined;
+  return workmailContentProblems(message, updated, before ? workmailBaseline(before) : undefined);
 }
 
 /** `message-id` → `Message-ID`. */

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { WmflowError } from '../errors.js';
+import { formatPath } from '../format-path.js';
+import type { FlowDirection } from '../rules/delivery.js';
+import { MESSAGE_ID_PATTERN } from './limits.js';
 
 /** The event WorkMail sends to a Run Lambda rule (summaryVersion 2018-10-10). */
 export interface MessageFlowEvent {
@@ -20,12 +23,8 @@ export interface MessageFlowEvent {
   truncated?: boolean | undefined;
 }
 
-export type FlowDirection = 'INBOUND' | 'OUTBOUND';
-
 const address = z.object({ address: z.string() }).loose();
 
-/** Message ids as the Message Flow API accepts them. */
-export const MESSAGE_ID_PATTERN = /^[a-z0-9-]{1,120}$/;
 
 const eventSchema = z
   .object({
@@ -82,14 +81,4 @@ export function parseMessageFlowEvent(input: unknown): MessageFlowEvent {
     flowDirection: e.flowDirection,
     truncated: e.truncated ?? undefined,
   };
-}
-
-/** `['envelope', 'recipients', 0, 'address']` → `envelope.recipients[0].address` */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out;
 }

@@ -1,7 +1,8 @@
 /**
  * Header fields WorkMail treats specially when a Lambda updates a message
- * (see shared/docs/workmail-message-flow.md, "What updated content must satisfy").
+ * (shared/docs/workmail-message-flow.md, "What updated content must satisfy").
  */
+import { genericHeaderEditProblem, type HeaderEditKind } from '../rules/platform.js';
 
 /** Fields whose values must not change (WorkMail rejects the update and names them). */
 export const IMMUTABLE_HEADERS: readonly string[] = [
@@ -18,38 +19,10 @@ export const IMMUTABLE_HEADERS: readonly string[] = [
   'dkim-signature',
 ];
 
-/** Fields RFC 5322 allows at most once. */
-export const UNIQUE_HEADERS: readonly string[] = [
-  'date',
-  'from',
-  'sender',
-  'reply-to',
-  'to',
-  'cc',
-  'bcc',
-  'message-id',
-  'in-reply-to',
-  'references',
-  'subject',
-];
-
-/** Fields that must be present (RFC 5322 3.6). */
-export const REQUIRED_HEADERS: readonly string[] = ['date', 'from'];
-
-/**
- * Structural MIME fields a header rule must not touch: changing them would change how the
- * message is parsed, not what it says.
- */
-export const STRUCTURAL_HEADERS: readonly string[] = ['mime-version', 'content-type', 'content-transfer-encoding'];
-
-/** Whether a rule may add, set or remove this header. */
-export function headerEditProblem(name: string, operation: 'add' | 'set' | 'remove'): string | undefined {
-  const key = name.toLowerCase();
-  if (IMMUTABLE_HEADERS.includes(key)) return `${name} is immutable in WorkMail: updates that change it are rejected`;
-  if (STRUCTURAL_HEADERS.includes(key)) return `${name} describes the MIME structure and is managed by wmflow`;
-  if (operation === 'add' && UNIQUE_HEADERS.includes(key)) return `${name} may appear only once: use "set" instead of "add"`;
-  if (operation === 'remove' && REQUIRED_HEADERS.includes(key)) return `${name} is required`;
-  return undefined;
+/** Whether a rule may add, set or remove this header on WorkMail. */
+export function headerEditProblem(name: string, edit: HeaderEditKind): string | undefined {
+  if (IMMUTABLE_HEADERS.includes(name.toLowerCase())) return `${name} is immutable in WorkMail: updates that change it are rejected`;
+  return genericHeaderEditProblem(name, edit);
 }
 
 /**

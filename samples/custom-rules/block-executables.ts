@@ -29,7 +29,7 @@ export function blockExecutables(options: { extensions?: string[]; bounceMessage
   });
 }
 
-/** The built-in rule types plus this one, for rules files (`parseRulesConfig(json, customRuleTypes)`). */
+/** The built-in rule types plus this one, for rules files (`parseRulesConfig(json, { types: customRuleTypes })`). */
 export const customRuleTypes = {
   ...BUILTIN_RULE_TYPES,
   'block-executables': defineRuleType({

@@ -61,16 +61,22 @@ describe('wmflow replay', () => {
     expect(readFileSync(path.join(outA, 'plain-ascii.eml')).equals(readFileSync(path.join(outB, 'plain-ascii.eml')))).toBe(true);
   });
 
-  it('keeps going past a bad message and reports it', async () => {
+  it('keeps going past a message over the parser limits, delivering it unmodified in both modes', async () => {
     const dir = tmp();
     copyFileSync(path.join(SAMPLES_DIR, 'plain-ascii.eml'), path.join(dir, 'a-good.eml'));
     writeFileSync(path.join(dir, 'b-hostile.eml'), 'Content-Type: multipart/mixed; boundary=a\r\n\r\n' + Array.from({ length: 80 }, (_, i) => `--a${i || ''}\r\nContent-Type: multipart/mixed; boundary=a${i + 1}\r\n\r\n`).join(''));
     copyFileSync(path.join(SAMPLES_DIR, 'utf8-8bit.eml'), path.join(dir, 'c-good.eml'));
-    const r = await wmflow(['replay', dir, '--config', config, '--out-dir', tmp(), '--engine-only']);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/b-hostile\.eml\s+\[error\]/);
-    expect(r.stdout).toContain('multipart nesting deeper than 50 levels');
-    expect(r.stdout).toMatch(/3 message\(s\): 2 updated.*1 error/);
+    for (const mode of [['--engine-only'], []]) {
+      const out = tmp();
+      const r = await wmflow(['replay', dir, '--config', config, '--out-dir', out, ...mode]);
+      // Over a parser limit the message is not an error: it is delivered as WorkMail would,
+      // unmodified, after header-level rules and their uninspectable policies.
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/b-hostile\.eml → \S+\s+\[inbound, uninspectable\]/);
+      expect(r.stdout).toContain('multipart nesting deeper than 50 levels');
+      expect(r.stdout).toMatch(/3 message\(s\): 2 updated, 0 unchanged, 0 update skipped, 1 uninspectable, 0 failed open, 0 error\(s\)/);
+      expect(readFileSync(path.join(out, 'b-hostile.eml')).equals(readFileSync(path.join(dir, 'b-hostile.eml')))).toBe(true);
+    }
   });
 });
 

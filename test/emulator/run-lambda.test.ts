@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SkippingClock } from '../../lib/emulator/clock.js';
 import { buildEvent } from '../../lib/emulator/message-event.js';
-import { firstUniqueActions, invokeSynchronously, responseProblems, type LambdaContext, type LambdaFunction } from '../../lib/emulator/run-lambda.js';
+import { firstUniqueActions, invokeSynchronously, type LambdaContext, type LambdaFunction } from '../../lib/emulator/run-lambda.js';
+import { responseProblems } from '../../lib/workmail/response.js';
 import type { MessageFlowEvent } from '../../lib/workmail/event.js';
 import type { ResponseAction } from '../../lib/workmail/response.js';
 import { mail } from '../support/samples.js';

@@ -6,7 +6,7 @@ import { processEvent } from '../../lib/flow/pipeline.js';
 import type { MessageFlowPort, ObjectStorePort } from '../../lib/flow/ports.js';
 import { loadRulesFile } from '../../lib/rules/index.js';
 import { checkUpdatedContent } from '../../lib/workmail/content-checks.js';
-import { responseProblems } from '../../lib/emulator/run-lambda.js';
+import { responseProblems } from '../../lib/workmail/response.js';
 import { allMessages, SAMPLES_DIR } from '../support/samples.js';
 
 const config = loadRulesFile(path.join(SAMPLES_DIR, 'rules.json'));

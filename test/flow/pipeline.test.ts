@@ -58,9 +58,10 @@ describe('processEvent', () => {
     expect(out.status).toBe('updated');
     expect(out.response).toEqual({ actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] });
     expect(calls).toEqual({ get: 1, put: 1, store: 1 });
-    expect(stored[0]!.key).toBe('updated/abc-123/inv-0001-x');
+    // The id has characters S3Reference forbids: folded, plus a hash of the original so ids never collide.
+    expect(stored[0]!.key).toMatch(/^updated\/abc-123\/inv-0001-x-[0-9a-f]{16}$/);
     expect((await parseMessage(stored[0]!.body)).headers.getDecoded('subject')).toEqual(['[EXT] Hello']);
-    expect(out.location).toEqual({ bucket: 'bucket', key: 'updated/abc-123/inv-0001-x', versionId: 'v1' });
+    expect(out.location).toEqual({ bucket: 'bucket', key: stored[0]!.key, versionId: 'v1' });
     expect(observer.total('MessagesModified')).toBe(1);
     expect(observer.metrics.find((m) => m.name === 'RuleHits')!.dimensions).toEqual({ rule: 'subject-tag' });
   });
@@ -108,16 +109,19 @@ describe('processEvent', () => {
     expect(observer.total('Retries')).toBe(3);
   });
 
-  it('fails open on a message it cannot parse, and on a rule that throws', async () => {
+  it('delivers the original of a message it cannot parse, and when a rule throws', async () => {
     const deep = Buffer.from('Content-Type: multipart/mixed; boundary=a\r\n\r\n' + Array.from({ length: 80 }, (_, i) => `--a${i || ''}\r\nContent-Type: multipart/mixed; boundary=a${i + 1}\r\n\r\n`).join(''));
     const bad = setup({ message: deep });
     const out = await processEvent(event, bad.deps, config());
-    expect(out).toMatchObject({ status: 'failed-open', reason: expect.stringMatching(/nesting deeper/) });
-    expect(bad.observer.total('FailedOpen')).toBe(1);
+    expect(out).toMatchObject({ status: 'uninspectable', reason: expect.stringMatching(/nesting deeper/) });
+    expect(bad.observer.total('Uninspectable')).toBe(1);
+    expect(bad.calls.store).toBe(0);
     const boom = setup();
     const thrower = defineRule({ name: 'buggy', run: () => { throw new TypeError('oops'); } });
     const out2 = await processEvent(event, boom.deps, config([subjectTagRule({ tag: '[EXT]' }), thrower]));
-    expect(out2).toMatchObject({ status: 'failed-open', reason: 'rule "buggy" failed: oops', response: { actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] } });
+    // The subject tag's edit is not delivered (a rule failed after it), the decisions stand.
+    expect(out2).toMatchObject({ status: 'update-skipped', reason: 'rule "buggy" failed: oops', response: { actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] } });
+    expect(out2.reports.map((r) => r.status)).toEqual(['applied', 'failed']);
     expect(boom.calls.store).toBe(0);
   });
 
@@ -146,6 +150,39 @@ describe('processEvent', () => {
     expect(calls.store).toBe(0);
   });
 
+  it.each([
+    ['S3 AccessDenied', { storeFails: [new ServiceError('other', 'AccessDenied', 'Access Denied')] }],
+    ['throttling until retries run out', { putFails: Array.from({ length: 10 }, () => new ServiceError('throttled', 'ThrottlingException', 'Rate exceeded')) }],
+    ['an unexpected error from the store', { storeFails: [new TypeError('socket hang up') as unknown as ServiceError] }],
+  ])('keeps the rules’ actions when the update fails after them (%s)', async (_name, failures) => {
+    const { deps, calls, observer } = setup(failures);
+    const junk = defineRule({ name: 'junk-and-tag', run: (ctx) => { ctx.message.headers.set('X-Tag', '1'); ctx.requestAction({ type: 'MOVE_TO_JUNK' }); } });
+    const out = await processEvent(event, deps, config([junk]));
+    expect(out.status).toBe('update-skipped');
+    expect(out.response.actions).toEqual([{ action: { type: 'MOVE_TO_JUNK' }, allRecipients: true }]);
+    expect(calls.store).toBeGreaterThanOrEqual(1);
+    expect(observer.total('UpdateSkipped')).toBe(1);
+  });
+
+  it('keeps the rules’ actions when PutRawMessageContent never answers', async () => {
+    const { deps } = setup();
+    deps.messageFlow.putRawMessage = () => new Promise(() => undefined);
+    const junk = defineRule({ name: 'junk-and-tag', run: (ctx) => { ctx.message.headers.set('X-Tag', '1'); ctx.requestAction({ type: 'MOVE_TO_JUNK' }); } });
+    const started = Date.now();
+    const out = await processEvent(event, deps, config([junk]), { remainingLambdaMs: 1_800 });
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(out).toMatchObject({ status: 'update-skipped', reason: expect.stringMatching(/time budget exhausted/) });
+    expect(out.response.actions).toEqual([{ action: { type: 'MOVE_TO_JUNK' }, allRecipients: true }]);
+  });
+
+  it('applies blocking policies when the message cannot be fetched in time', async () => {
+    const { deps } = setup({ delayMs: 5_000 });
+    const block = defineRule({ name: 'block', run: () => undefined, onUninspectable: () => [{ type: 'BOUNCE', bounceMessage: 'held' }] });
+    const out = await processEvent(event, deps, config([block]), { remainingLambdaMs: 1_700 });
+    expect(out.status).toBe('failed-open');
+    expect(out.response.actions).toEqual([{ action: { type: 'BOUNCE', parameters: { bounceMessage: 'held' } }, allRecipients: true }]);
+  });
+
   it('re-encodes untouched parts over the line limit instead of giving up', async () => {
     const longLines = mail(['From: a@example.org', 'Date: Mon, 1 Jan 2024 00:00:00 +0000', 'Subject: Hello', 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: text/plain', '', 'short', '--b', 'Content-Type: text/html; charset=utf-8', 'Content-Disposition: attachment; filename=page.html', '', `<p>${'x'.repeat(3000)}</p>`, '--b--', '']);
     const { deps, stored } = setup({ message: longLines });
@@ -169,9 +206,20 @@ describe('processEvent', () => {
 
 describe('updatedMessageKey', () => {
   it('keeps only [a-zA-Z0-9-/] and is deterministic', () => {
-    expect(updatedMessageKey('updated/', 'inv.1_2', 'msg-1')).toBe('updated/msg-1/inv-1-2');
+    expect(updatedMessageKey('updated/', 'inv-1-2', 'msg-1')).toBe('updated/msg-1/inv-1-2');
     expect(updatedMessageKey('my_prefix', 'x', 'y')).toBe('my-prefix/y/x');
     expect(updatedMessageKey('', 'x', 'y')).toBe('y/x');
+    expect(updatedMessageKey('updated/', 'inv.1_2', 'msg-1')).toBe(updatedMessageKey('updated/', 'inv.1_2', 'msg-1'));
+  });
+
+  it('never lets two invocation ids share a key, however they fold or however long', () => {
+    const ids = ['inv.1_2', 'inv_1.2', 'inv-1-2', 'inv 1 2', 'inv+1+2', 'x'.repeat(2000), `${'x'.repeat(1999)}y`, 'ü', 'é'];
+    const keys = ids.map((id) => updatedMessageKey('updated/', id, 'msg-1'));
+    expect(new Set(keys).size).toBe(ids.length);
+    for (const k of keys) {
+      expect(k).toMatch(/^[a-zA-Z0-9\-/]+$/);
+      expect(k.length).toBeLessThanOrEqual(1024);
+    }
   });
 });
 

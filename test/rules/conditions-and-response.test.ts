@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../lib/mime/index.js';
-import { buildResponse, evaluateCondition, type Condition } from '../../lib/rules/index.js';
-import { matchesPattern, patternSpecificity, validatePattern } from '../../lib/workmail/address-pattern.js';
+import { evaluateCondition, type Condition } from '../../lib/rules/index.js';
+import { buildResponse } from '../../lib/workmail/response.js';
+import { matchesPattern, patternSpecificity, validatePattern } from '../../lib/rules/address-pattern.js';
 import { mail } from '../support/samples.js';
 
 const message = await parseMessage(

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import { WORKMAIL_PLATFORM } from '../../lib/workmail/platform.js';
 import { BUILTIN_RULE_TYPES, ConfigError, defineRule, defineRuleType, loadRulesFile, parseRulesConfig } from '../../lib/rules/index.js';
 
 function problems(json: unknown): string[] {
   try {
-    parseRulesConfig(json);
+    parseRulesConfig(json, { platform: WORKMAIL_PLATFORM });
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).code).toBe('CONFIG_INVALID');
@@ -79,7 +80,7 @@ describe('rules configuration', () => {
         create: (o) => defineRule({ name: o.name ?? 'block-extensions', run: () => undefined }),
       }),
     };
-    expect(parseRulesConfig({ rules: [{ type: 'block-extensions', extensions: ['exe'] }] }, types).rules[0]!.name).toBe('block-extensions');
-    expect(() => parseRulesConfig({ rules: [{ type: 'block-extensions', extensions: [] }] }, types)).toThrow(/rules\[0\]\.extensions: /);
+    expect(parseRulesConfig({ rules: [{ type: 'block-extensions', extensions: ['exe'] }] }, { types }).rules[0]!.name).toBe('block-extensions');
+    expect(() => parseRulesConfig({ rules: [{ type: 'block-extensions', extensions: [] }] }, { types })).toThrow(/rules\[0\]\.extensions: /);
   });
 });

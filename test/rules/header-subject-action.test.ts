@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../lib/mime/index.js';
 import { actionRule, headerRule, subjectTagRule } from '../../lib/rules/index.js';
+import { WORKMAIL_PLATFORM } from '../../lib/workmail/platform.js';
 import { diffWindow } from '../support/byte-ranges.js';
 import { run } from '../support/run.js';
 import { allMessages, mail } from '../support/samples.js';
@@ -25,8 +26,11 @@ describe('header rule', () => {
   });
 
   it('refuses immutable and unique headers at construction with a clear error', () => {
-    expect(() => headerRule({ operations: [{ op: 'set', name: 'Message-ID', value: 'x' }] })).toThrow(/operations\[0\]: cannot set Message-ID: Message-ID is immutable/);
+    expect(() => headerRule({ operations: [{ op: 'set', name: 'Message-ID', value: 'x' }] }, WORKMAIL_PLATFORM)).toThrow(/operations\[0\]: cannot set Message-ID: Message-ID is immutable/);
     expect(() => headerRule({ operations: [{ op: 'add', name: 'Subject', value: 'x' }] })).toThrow(/may appear only once/);
+    expect(() => headerRule({ operations: [{ op: 'set', name: 'Content-Type', value: 'text/plain' }] })).toThrow(/MIME structure/);
+    // Immutability is WorkMail's rule: the platform-neutral engine lets other flows set Message-ID.
+    expect(() => headerRule({ operations: [{ op: 'set', name: 'Message-ID', value: '<x@y>' }] })).not.toThrow();
   });
 });
 
@@ -75,8 +79,11 @@ describe('action rule', () => {
   it('asks for an action for all or matching recipients, skipping types the direction lacks', async () => {
     const bounce = await run([actionRule({ action: 'BOUNCE', bounceMessage: 'nope', recipients: ['*.example.com'] })], base, { recipients: ['x@example.com', 'y@sub.example.com', 'z@other.org'] });
     expect(bounce.actions).toEqual([{ type: 'BOUNCE', bounceMessage: 'nope', recipients: ['x@example.com', 'y@sub.example.com'] }]);
-    const junk = await run([actionRule({ action: 'MOVE_TO_JUNK' })], base, { direction: 'OUTBOUND' });
+    const junk = await run([actionRule({ action: 'MOVE_TO_JUNK' })], base, { direction: 'OUTBOUND', platform: WORKMAIL_PLATFORM });
     expect(junk.actions).toEqual([]);
-    expect(junk.reports[0]).toMatchObject({ status: 'skipped', reason: 'MOVE_TO_JUNK is not available for outbound mail' });
+    expect(junk.reports[0]).toMatchObject({ status: 'skipped', reason: 'MOVE_TO_JUNK is not available for outbound mail on WorkMail' });
+    // A platform that has junk for outbound mail (an SMTP filter adds a header) gets it.
+    const generic = await run([actionRule({ action: 'MOVE_TO_JUNK' })], base, { direction: 'OUTBOUND' });
+    expect(generic.actions).toEqual([{ type: 'MOVE_TO_JUNK' }]);
   });
 });

@@ -58,7 +58,7 @@ describe('the custom rule sample', () => {
   });
 
   it('is usable from a rules file through its registered type', () => {
-    const cfg = parseRulesConfig({ rules: [{ type: 'block-executables', extensions: ['exe'] }] }, customRuleTypes);
+    const cfg = parseRulesConfig({ rules: [{ type: 'block-executables', extensions: ['exe'] }] }, { types: customRuleTypes });
     expect(cfg.rules[0]!.name).toBe('block-executables');
   });
 });

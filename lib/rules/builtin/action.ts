@@ -1,37 +1,51 @@
-import { matchesPattern } from '../../workmail/address-pattern.js';
-import { ACTION_TYPES_BY_DIRECTION, type ActionType } from '../../workmail/response.js';
+import { matchesPattern } from '../address-pattern.js';
 import type { Condition } from '../condition.js';
-import type { Rule } from '../rule.js';
+import { DEFAULT_BOUNCE_MESSAGE, isBlockingAction, type ActionType, type RequestedAction } from '../delivery.js';
+import type { Rule, RuleEnvelope } from '../rule.js';
+import type { UninspectableChoice } from './uninspectable.js';
 
 /** Options of the `action` rule. */
 export interface ActionRuleOptions {
   name?: string;
   when?: Condition;
   action: ActionType;
-  /** For BOUNCE: the message WorkMail returns to the sender. */
+  /** For BOUNCE: the message returned to the sender (default "Message rejected by policy."). */
   bounceMessage?: string;
   /** Only recipients matching these patterns; all recipients when absent. */
   recipients?: string[];
+  /**
+   * When the condition cannot be evaluated (the body could not be parsed, say):
+   * @default 'apply' for BOUNCE, DROP and MOVE_TO_JUNK (fail closed), 'skip' otherwise
+   */
+  onUninspectable?: UninspectableChoice;
 }
 
-/** When its condition holds, asks WorkMail for an action (bounce, drop, junk, bypass spam check). */
+/** When its condition holds, asks for a delivery action (bounce, drop, junk, bypass spam check). */
 export function actionRule(options: ActionRuleOptions): Rule {
+  const request = (env: RuleEnvelope): RequestedAction | string => {
+    if (!env.platform.actionsFor(env.direction).includes(options.action)) return `${options.action} is not available for ${env.direction.toLowerCase()} mail on ${env.platform.name}`;
+    const recipients = options.recipients ? env.recipients.filter((r) => options.recipients!.some((p) => matchesPattern(r, p))) : undefined;
+    if (recipients && !recipients.length) return 'no recipient matches';
+    return {
+      type: options.action,
+      ...(options.action === 'BOUNCE' ? { bounceMessage: options.bounceMessage ?? DEFAULT_BOUNCE_MESSAGE } : {}),
+      ...(recipients ? { recipients } : {}),
+    };
+  };
+  const policy = options.onUninspectable ?? (isBlockingAction(options.action) ? 'apply' : 'skip');
   return {
     name: options.name ?? `action-${options.action.toLowerCase()}`,
     type: 'action',
     when: options.when,
     run(ctx) {
-      if (!(ACTION_TYPES_BY_DIRECTION[ctx.direction] as readonly string[]).includes(options.action)) {
-        return { skipped: `${options.action} is not available for ${ctx.direction.toLowerCase()} mail` };
-      }
-      const recipients = options.recipients ? ctx.recipients.filter((r) => options.recipients!.some((p) => matchesPattern(r, p))) : undefined;
-      if (recipients && !recipients.length) return { skipped: 'no recipient matches' };
-      ctx.requestAction({
-        type: options.action,
-        ...(options.action === 'BOUNCE' ? { bounceMessage: options.bounceMessage ?? 'Message rejected by policy.' } : {}),
-        ...(recipients ? { recipients } : {}),
-      });
+      const action = request(ctx);
+      if (typeof action === 'string') return { skipped: action };
+      ctx.requestAction(action);
       return undefined;
+    },
+    onUninspectable(env) {
+      const action = policy === 'apply' ? request(env) : undefined;
+      return action && typeof action !== 'string' ? [action] : [];
     },
   };
 }

@@ -1,6 +1,6 @@
 import { WmflowError } from '../../errors.js';
-import { headerEditProblem } from '../../workmail/header-policy.js';
 import type { Condition } from '../condition.js';
+import { GENERIC_PLATFORM, type RulePlatform } from '../platform.js';
 import type { Rule } from '../rule.js';
 import { renderTemplate, templateValues } from '../template.js';
 
@@ -18,22 +18,22 @@ export interface HeaderRuleOptions {
 }
 
 /**
- * Problems with header operations, checked when the rule is configured: WorkMail rejects
- * updates that change immutable headers or repeat unique ones, so such a rule could only ever
- * fail at delivery time.
+ * Problems with header operations, checked when the rule is configured: the platform rejects
+ * updates that change immutable headers (WorkMail) or repeat unique ones, so such a rule could
+ * only ever fail at delivery time.
  */
-export function headerOperationProblems(operations: readonly HeaderOperation[]): { index: number; message: string }[] {
+export function headerOperationProblems(operations: readonly HeaderOperation[], platform: RulePlatform = GENERIC_PLATFORM): { index: number; message: string }[] {
   const out: { index: number; message: string }[] = [];
   operations.forEach((o, index) => {
-    const problem = headerEditProblem(o.name, o.op);
+    const problem = platform.headerEditProblem(o.name, o.op);
     if (problem) out.push({ index, message: `cannot ${o.op} ${o.name}: ${problem}` });
   });
   return out;
 }
 
 /** Adds, sets or removes header fields, leaving every other header byte as it was. */
-export function headerRule(options: HeaderRuleOptions): Rule {
-  const problems = headerOperationProblems(options.operations);
+export function headerRule(options: HeaderRuleOptions, platform: RulePlatform = GENERIC_PLATFORM): Rule {
+  const problems = headerOperationProblems(options.operations, platform);
   if (problems.length) {
     throw new WmflowError('CONFIG_INVALID', problems.map((p) => `operations[${p.index}]: ${p.message}`).join('; '));
   }

@@ -2,10 +2,11 @@ import { findReaderBodies, getText, setText } from '../../mime/index.js';
 import type { Detector } from '../../redaction/detector.js';
 import type { MaskStyle } from '../../redaction/mask.js';
 import { redactHtml, redactText } from '../../redaction/redact-text.js';
-import type { ActionType } from '../../workmail/response.js';
+import type { ActionType, RequestedAction } from '../delivery.js';
 import type { Condition } from '../condition.js';
 import type { Rule } from '../rule.js';
 import { handleProtected, type ProtectedFallback } from './protected-fallback.js';
+import type { UninspectableChoice } from './uninspectable.js';
 
 /** Where the redact rule looks. */
 export type RedactScope = 'subject' | 'text' | 'html';
@@ -28,7 +29,16 @@ export interface RedactOptions {
   /** Signed or encrypted mail: leave it (default), wrap it, or bounce it. */
   onProtected?: ProtectedFallback;
   bounceMessage?: string;
+  /**
+   * When the message cannot be inspected (over a parser limit, malformed, the rule failed, time
+   * ran out): `apply` asks for the `onFind` action as if something had been found.
+   * @default 'apply' when `onFind` is BOUNCE or DROP (fail closed for DLP), else 'skip'
+   */
+  onUninspectable?: UninspectableChoice;
 }
+
+/** The bounce text of a redact rule that found something. */
+const FOUND_BOUNCE = 'Message blocked: it contains sensitive data.';
 
 /**
  * Masks sensitive data in the subject and the reader's text and HTML bodies (text only in HTML:
@@ -39,6 +49,10 @@ export function redactRule(options: RedactOptions): Rule {
   const scopes = new Set(options.scopes ?? ['subject', 'text', 'html']);
   const mask = options.mask ?? { style: 'full' };
   const textOptions = { urls: options.urls ?? false };
+  const onFind = options.onFind;
+  const findAction = (): RequestedAction | undefined =>
+    onFind ? { type: onFind.action, ...(onFind.action === 'BOUNCE' ? { bounceMessage: onFind.bounceMessage ?? FOUND_BOUNCE } : {}) } : undefined;
+  const policy = options.onUninspectable ?? (onFind && (onFind.action === 'BOUNCE' || onFind.action === 'DROP') ? 'apply' : 'skip');
   return {
     name: options.name ?? 'redact',
     type: 'redact',
@@ -79,13 +93,13 @@ export function redactRule(options: RedactOptions): Rule {
         const r = redactHtml(getText(bodies.html), options.detectors, mask, { ...textOptions, attributes: options.attributes ?? false });
         if (tally(bodies.html.where, r.counts)) setText(bodies.html, r.html);
       }
-      if (found && options.onFind) {
-        ctx.requestAction({
-          type: options.onFind.action,
-          ...(options.onFind.action === 'BOUNCE' ? { bounceMessage: options.onFind.bounceMessage ?? 'Message blocked: it contains sensitive data.' } : {}),
-        });
-      }
+      const action = found ? findAction() : undefined;
+      if (action) ctx.requestAction(action);
       return found ? undefined : { unchanged: 'nothing to redact' };
+    },
+    onUninspectable(env) {
+      const action = policy === 'apply' ? findAction() : undefined;
+      return action && env.platform.actionsFor(env.direction).includes(action.type) ? [action] : [];
     },
   };
 }

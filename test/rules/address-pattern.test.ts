@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidPatternError, matchesPattern, normaliseAddress, parsePattern, patternSpecificity, validatePattern } from '../../lib/workmail/address-pattern.js';
+import { InvalidPatternError, matchesPattern, normaliseAddress, parsePattern, patternSpecificity, validatePattern } from '../../lib/rules/address-pattern.js';
 
 describe('WorkMail sender/recipient patterns', () => {
   it.each([

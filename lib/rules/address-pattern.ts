@@ -158,3 +158,16 @@ export function patternSpecificity(pattern: string): number {
       return 3000 + labels;
   }
 }
+
+/**
+ * Whether an address is inside the organisation: its domain is one of `orgDomains` or a subdomain
+ * of one. The one notion of "internal" used by conditions, the CLI and the emulator.
+ */
+export function isInternal(address: string, orgDomains: readonly string[]): boolean {
+  const { domain } = normaliseAddress(address);
+  if (!domain) return false;
+  return orgDomains.some((d) => {
+    const org = d.trim().toLowerCase().replace(/\.$/, '');
+    return domain === org || domain.endsWith(`.${org}`);
+  });
+}

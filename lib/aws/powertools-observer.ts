@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import type { FlowMetric, FlowObserver } from './observer.js';
+import type { FlowMetric, FlowObserver } from '../flow/observer.js';
 
 /** Sends the pipeline's logs and metrics to Powertools Logger and Metrics (EMF). */
 export class PowertoolsObserver implements FlowObserver {

@@ -1,0 +1,28 @@
+import { HeaderBlock } from './header-block.js';
+import { detectLineEnding } from './line-ending.js';
+import { MimeMessage } from './mime-message.js';
+import { MimePart } from './mime-part.js';
+
+/** Where the top-level header block ends (after its blank line), or the input's length. */
+export function topHeaderEnd(input: Buffer): number {
+  for (let lf = input.indexOf(0x0a); lf >= 0; lf = input.indexOf(0x0a, lf + 1)) {
+    if (lf === 0 || (lf === 1 && input[0] === 0x0d)) return lf + 1; // no headers at all
+    const next = input[lf + 1];
+    if (next === 0x0a) return lf + 2;
+    if (next === 0x0d && input[lf + 2] === 0x0a) return lf + 3;
+  }
+  return input.length;
+}
+
+/**
+ * A view of a message that could not be parsed in full (over a parser limit, or malformed): its
+ * top-level header block, parsed as usual, and the rest as one opaque body. Enough for conditions
+ * on the envelope, the headers and the subject; never edited or delivered (it is read-only by
+ * contract: the original bytes are what goes on). Linear in the header size; the body is a view.
+ */
+export function parseHeadersOnly(input: Buffer): MimeMessage {
+  const end = topHeaderEnd(input);
+  const root = new MimePart(new HeaderBlock(input.subarray(0, end)), null, false, undefined);
+  if (end < input.length) root.segments.push(input.subarray(end));
+  return new MimeMessage(root, input, detectLineEnding(input));
+}

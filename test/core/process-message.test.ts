@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { decideWithoutInspection, processMessage, type ProcessInput } from '../../lib/core/index.js';
+import { parseRulesConfig, type RulesConfig } from '../../lib/rules/index.js';
+import { WORKMAIL_PLATFORM } from '../../lib/workmail/platform.js';
+import { mail } from '../support/samples.js';
+
+const CARD = '4111 1111 1111 1111';
+const HEAD = ['From: alice@example.com', 'To: bob@partner.org', 'Subject: invoice', 'Date: Mon, 1 Jan 2024 00:00:00 +0000', 'Message-ID: <1@example.com>', 'MIME-Version: 1.0'];
+const outbound = { direction: 'OUTBOUND' as const, mailFrom: 'alice@example.com', recipients: ['bob@partner.org'] };
+
+/** A disclaimer first (it may throw on hostile structure), then DLP that bounces on a find. */
+const dlp = (extra: Record<string, unknown> = {}): RulesConfig =>
+  parseRulesConfig(
+    {
+      orgDomains: ['example.com'],
+      rules: [
+        { type: 'disclaimer', text: 'Confidential.' },
+        { type: 'redact', detectors: ['payment-card'], when: { direction: 'OUTBOUND', recipients: 'anyExternal' }, onFind: { action: 'BOUNCE', bounceMessage: 'No cards.' }, ...extra },
+      ],
+    },
+    { platform: WORKMAIL_PLATFORM },
+  );
+
+const run = (bytes: Buffer, config = dlp(), more: Partial<ProcessInput> = {}) =>
+  processMessage({ bytes, envelope: outbound, rules: config.rules, orgDomains: config.orgDomains, platform: WORKMAIL_PLATFORM, ...more });
+
+const types = (o: { actions: { type: string }[] }) => o.actions.map((a) => a.type);
+
+// Hostile shapes a sender can give a message, generated here (cf. shared/cases/README.md).
+const manyParts = (n: number) =>
+  mail([...HEAD, 'Content-Type: multipart/mixed; boundary=b', '', ...Array.from({ length: n }, (_, i) => ['--b', 'Content-Type: text/plain', '', i === 0 ? `card ${CARD}` : `part ${i}`]).flat(), '--b--', '']);
+const deep = (levels: number) =>
+  mail([
+    ...HEAD,
+    ...Array.from({ length: levels }, (_, i) => [`Content-Type: multipart/mixed; boundary=l${i}`, '', `--l${i}`]).flat(),
+    'Content-Type: text/plain',
+    '',
+    `card ${CARD}`,
+    ...Array.from({ length: levels }, (_, i) => `--l${levels - 1 - i}--`),
+    '',
+  ]);
+const hugeHeader = () => Buffer.concat([Buffer.from(`X-Pad: ${'x'.repeat(1_100_000)}\r\n`), mail([...HEAD, 'Content-Type: text/plain', '', `card ${CARD}`, ''])]);
+const noBoundary = () => mail([...HEAD, 'Content-Type: multipart/mixed', '', `card ${CARD}`, '']);
+const onlyPreamble = () => mail([...HEAD, 'Content-Type: multipart/mixed; boundary=b', '', `card ${CARD}`, '--b--', '']);
+
+describe('processMessage: a sender cannot switch DLP off by shaping the message', () => {
+  it('control: a plain message with a card number bounces and is redacted', async () => {
+    const out = await run(mail([...HEAD, 'Content-Type: text/plain', '', `card ${CARD}`, '']));
+    expect(types(out)).toEqual(['BOUNCE']);
+    expect(out.status).toBe('updated');
+    expect(out.bytes.toString()).not.toContain(CARD);
+  });
+
+  it.each([
+    ['1,001 parts', () => manyParts(1001), 'MIME_TOO_MANY_PARTS'],
+    ['51 nesting levels', () => deep(51), 'MIME_TOO_DEEP'],
+    ['a 1.1 MB header', hugeHeader, 'MIME_HEADER_TOO_LARGE'],
+  ])('over a parser limit (%s): delivered unmodified, the blocking rule still blocks', async (_name, make, code) => {
+    const bytes = make();
+    const out = await run(bytes);
+    expect(out.status).toBe('uninspectable');
+    expect(out.uninspectable?.code).toBe(code);
+    expect(out.bytes).toBe(bytes);
+    expect(types(out)).toEqual(['BOUNCE']);
+    expect(out.actions[0]).toMatchObject({ bounceMessage: 'No cards.' });
+    const [disclaimer, redact] = out.reports;
+    expect(disclaimer).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/could not inspect the message .*skipped by policy/) });
+    expect(redact).toMatchObject({ status: 'applied', uninspectable: expect.stringContaining('could not inspect') });
+  });
+
+  it.each([
+    ['multipart/mixed without a boundary', noBoundary],
+    ['a multipart whose only content is text before the closing delimiter', onlyPreamble],
+  ])('%s: uninspectable, so the bounce stands', async (_name, make) => {
+    const bytes = make();
+    const out = await run(bytes);
+    // Readers show such a body as raw text no rule can reason about: uninspectable, and DLP fails closed.
+    expect(out.status).toBe('uninspectable');
+    expect(out.bytes).toBe(bytes);
+    expect(types(out)).toEqual(['BOUNCE']);
+  });
+
+  it('a rule that throws does not stop the next, and follows its policy; the content is not delivered', async () => {
+    const config = dlp();
+    const thrower = { name: 'buggy', type: 'custom', run: () => Promise.reject(new Error('boom')), onUninspectable: () => [{ type: 'DROP' as const }] };
+    const out = await processMessage({ bytes: mail([...HEAD, 'Content-Type: text/plain', '', `card ${CARD}`, '']), envelope: outbound, rules: [config.rules[0]!, thrower, config.rules[1]!], orgDomains: ['example.com'], platform: WORKMAIL_PLATFORM });
+    expect(out.reports.map((r) => r.status)).toEqual(['applied', 'failed', 'applied']);
+    expect(types(out)).toEqual(['DROP', 'BOUNCE']);
+    expect(out.status).toBe('declined');
+    expect(out.reasons).toEqual(['rule "buggy" failed: boom']);
+  });
+
+  it('policy can be overridden per rule, and defaults to skip for non-blocking finds', async () => {
+    expect(types(await run(manyParts(1001), dlp({ onUninspectable: 'skip' })))).toEqual([]);
+    expect(types(await run(manyParts(1001), dlp({ onFind: { action: 'MOVE_TO_JUNK' } })))).toEqual([]);
+    expect(() => dlp({ onFind: undefined, onUninspectable: 'apply' })).toThrow(/onUninspectable: "apply" needs an onFind action/);
+  });
+
+  it('header-level conditions still evaluate on an uninspectable message; unknown ones fail closed', async () => {
+    const config = parseRulesConfig(
+      {
+        rules: [
+          { type: 'action', name: 'by-subject', action: 'BOUNCE', bounceMessage: 'subject', when: { subject: { pattern: '^invoice$' } } },
+          { type: 'action', name: 'by-other-subject', action: 'BOUNCE', bounceMessage: 'other', when: { subject: { pattern: '^payroll$' } } },
+          { type: 'action', name: 'by-attachment', action: 'DROP', when: { attachment: { extensions: ['exe'] } } },
+          { type: 'action', name: 'by-attachment-or-inbound', action: 'DROP', when: { any: [{ direction: 'INBOUND' }, { attachment: { extensions: ['js'] } }] } },
+          { type: 'action', name: 'inbound-only', action: 'DROP', when: { direction: 'INBOUND' } },
+        ],
+      },
+      { platform: WORKMAIL_PLATFORM },
+    );
+    const out = await run(deep(60), config);
+    expect(out.reports.map((r) => [r.name, r.status])).toEqual([
+      ['by-subject', 'applied'],
+      ['by-other-subject', 'skipped'],
+      ['by-attachment', 'applied'],
+      ['by-attachment-or-inbound', 'applied'],
+      ['inbound-only', 'skipped'],
+    ]);
+    // The same attachment conditions on a parseable message are simply false.
+    const plain = await run(mail([...HEAD, 'Content-Type: text/plain', '', 'hello', '']), config);
+    expect(plain.reports.map((r) => r.status)).toEqual(['applied', 'skipped', 'skipped', 'skipped', 'skipped']);
+  });
+
+  it('when the time budget is spent, rules not started follow their policy', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const out = await run(mail([...HEAD, 'Content-Type: text/plain', '', 'no card here', '']), dlp(), { signal: controller.signal });
+    expect(types(out)).toEqual(['BOUNCE']);
+    expect(out.status).toBe('unchanged');
+    expect(out.reports.map((r) => r.reason)).toEqual([expect.stringMatching(/time budget .*skipped by policy/), expect.stringMatching(/time budget .*applied BOUNCE by policy/)]);
+  });
+
+  it('without the message at all, only envelope conditions evaluate', async () => {
+    const config = dlp();
+    const outboundExternal = await decideWithoutInspection({ envelope: outbound, rules: config.rules, orgDomains: config.orgDomains, platform: WORKMAIL_PLATFORM, reason: 'fetch failed' });
+    expect(types(outboundExternal)).toEqual(['BOUNCE']);
+    const inbound = await decideWithoutInspection({ envelope: { direction: 'INBOUND', mailFrom: 'x@partner.org', recipients: ['alice@example.com'] }, rules: config.rules, orgDomains: config.orgDomains, platform: WORKMAIL_PLATFORM, reason: 'fetch failed' });
+    expect(types(inbound)).toEqual([]);
+  });
+});
