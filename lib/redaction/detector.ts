@@ -9,7 +9,7 @@ export interface DetectorMatch {
 export interface Detector {
   /** Stable id, used in configuration and in the per-detector counts. */
   readonly id: string;
-  /** Non-overlapping matches, sorted by position. Never throws on any string (custom pattern timeouts aside). */
+  /** Non-overlapping matches, sorted by position. Never throws on any string. */
   find(text: string): DetectorMatch[];
 }
 

@@ -2,10 +2,8 @@ import { WmflowError } from '../errors.js';
 
 /** Codes of {@link RedactionError}. */
 export type RedactionErrorCode =
-  /** A custom pattern does not compile, can match the empty string, or risks catastrophic backtracking. */
+  /** A custom pattern does not compile (RE2 syntax) or can match the empty string. */
   | 'REDACTION_INVALID_PATTERN'
-  /** A custom pattern ran past its time budget on a text (see `customRegexDetector`). */
-  | 'REDACTION_PATTERN_TIMEOUT'
   /** A mask style is malformed (negative `keep`, a letter as `maskChar`, …). */
   | 'REDACTION_INVALID_MASK'
   /** A detector id names no built-in detector. */

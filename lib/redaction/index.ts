@@ -16,8 +16,6 @@ export {
   customPatternProblem,
   type BuiltinDetectorId,
 } from './registry.js';
-export { DEFAULT_PATTERN_TIMEOUT_MS, type CustomRegexOptions } from './custom-regex.js';
-export { regexSafetyProblem } from './regex-safety.js';
 export { DEFAULT_REPLACEMENT, maskValue, maskProblem, type MaskStyle } from './mask.js';
 export { resolveMatches, type RedactionHit, type ResolveOptions } from './resolve-matches.js';
 export { planRedaction, type PlannedReplacement, type RedactionPlan } from './plan.js';

@@ -43,8 +43,7 @@ function addCounts(into: Record<string, number>, counts: Record<string, number>)
  * Masks every match of `detectors` in plain text. Overlapping matches of several detectors are
  * resolved earliest first, then longest, then by detector order. Idempotent: redacting the
  * output again finds nothing (see `planRedaction`).
- * @throws RedactionError `REDACTION_INVALID_MASK` for a malformed mask, and
- *   `REDACTION_PATTERN_TIMEOUT` when a custom pattern runs out of time.
+ * @throws RedactionError `REDACTION_INVALID_MASK` for a malformed mask.
  */
 export function redactText(text: string, detectors: readonly Detector[], mask: MaskStyle, options: RedactOptions = {}): RedactionResult {
   checkMask(mask);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { detectSecurity, findAttachments, type MimeMessage } from '../mime/index.js';
+import { compileUserPattern, type UserPattern } from '../pattern/user-pattern.js';
 import { isInternal, matchesPattern } from './address-pattern.js';
 import type { FlowDirection } from './delivery.js';
 
@@ -66,8 +67,14 @@ function list(value: string | string[]): string[] {
   return Array.isArray(value) ? value : [value];
 }
 
-function regex(spec: RegexSpec): RegExp {
-  return new RegExp(spec.pattern, (spec.flags ?? '').replace(/[gy]/g, ''));
+const compiled = new WeakMap<RegexSpec, UserPattern>();
+
+/** The spec compiled with RE2 (linear time whatever the pattern), once per spec object. */
+function regex(spec: RegexSpec): UserPattern {
+  let re = compiled.get(spec);
+  // `g` and `y` mean nothing to a yes/no test; they were always ignored here.
+  if (!re) compiled.set(spec, (re = compileUserPattern({ pattern: spec.pattern, flags: (spec.flags ?? '').replace(/[gy]/g, '') })));
+  return re;
 }
 
 /** Three-valued AND: false wins, then unknown. */

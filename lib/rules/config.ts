@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { WmflowError } from '../errors.js';
+import { userPatternProblem } from '../pattern/user-pattern.js';
 import type { Detector } from '../redaction/detector.js';
-import { regexSafetyProblem } from '../redaction/regex-safety.js';
 import { BUILTIN_DETECTOR_IDS, customPatternProblem, customRegexDetector, getBuiltinDetector } from '../redaction/registry.js';
 import { validatePattern } from './address-pattern.js';
 import { formatPath } from '../format-path.js';
@@ -65,14 +65,8 @@ const regexSpec = z
   .object({ pattern: z.string().min(1), flags: z.string().regex(/^[imsu]*$/, 'flags may only be i, m, s, u').optional() })
   .strict()
   .superRefine((spec, ctx) => {
-    try {
-      new RegExp(spec.pattern, spec.flags);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(err as Error).message}`, path: ['pattern'] });
-      return;
-    }
-    const unsafe = regexSafetyProblem(spec.pattern);
-    if (unsafe) ctx.addIssue({ code: 'custom', message: unsafe, path: ['pattern'] });
+    const problem = userPatternProblem(spec);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['pattern'] });
   });
 
 const addressPattern = z.string().superRefine((p, ctx) => {
