@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WmflowError } from '../errors.js';
-import { BodyTooLargeError, listenLoopback, readBody, type LoopbackServer } from './http.js';
+import { BodyTooLargeError, listenLoopback, readBody, streamBytes, type LoopbackServer } from './http.js';
 import type { MessageFlowOperation, MessageStore } from './message-store.js';
 import type { ObjectReader } from './object-reader.js';
 
@@ -107,17 +107,8 @@ export async function startMessageFlowServer(options: MessageFlowServerOptions):
       const message = find(messageId);
       const bytes = message.updated ?? message.bytes;
       res.writeHead(200, { 'content-type': 'message/rfc822', 'content-length': String(bytes.length), 'x-amzn-requestid': requestId });
-      // Streamed in slices so a large message is sent with backpressure, not as one write.
-      for (let pos = 0; pos < bytes.length && !res.destroyed; pos += 64 * 1024) {
-        if (!res.write(bytes.subarray(pos, pos + 64 * 1024))) {
-          // A client that goes away mid-message must not leave this waiting forever.
-          await new Promise((resolve) => {
-            res.once('drain', resolve);
-            res.once('close', resolve);
-          });
-        }
-      }
-      res.end();
+      // Streamed with backpressure, not as one write; a client gone mid-message just stops it.
+      await streamBytes(res, bytes);
       return { operation, messageId };
     }
 
