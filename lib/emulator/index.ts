@@ -35,6 +35,8 @@ export {
 } from './run-lambda.js';
 export {
   MessageStore,
+  deliveredContent,
+  readableContent,
   MESSAGE_RETENTION_MS,
   STANDARD_FAULTS,
   type InTransitMessage,

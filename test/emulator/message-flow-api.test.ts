@@ -15,6 +15,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../lib/emulator/emulator.js';
 import type { ContentValidator } from '../../lib/emulator/message-flow-server.js';
+import { deliveredContent } from '../../lib/emulator/message-store.js';
 import { InMemoryS3 } from '../../lib/emulator/s3-server.js';
 import type { LoopbackServer } from '../../lib/emulator/http.js';
 import { mail } from '../support/samples.js';
@@ -157,6 +158,10 @@ describe('PutRawMessageContent over the real SDK', () => {
     await upload('late/update', updated);
     await put(m.id, 'late/update');
     expect(emu.store.get(m.id)!.updated).toBeUndefined();
+    // The message as delivered stays; GetRawMessageContent returns the update all the same.
+    expect(deliveredContent(emu.store.get(m.id)!).equals(original)).toBe(true);
+    expect((await get(m.id)).equals(updated)).toBe(true);
+    expect(emu.store.get(m.id)!.lateUpdateFrom).toEqual({ bucket: emu.bucket, key: 'late/update', objectVersion: undefined });
   });
 });
 
