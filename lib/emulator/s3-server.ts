@@ -2,6 +2,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EmulatorError } from './errors.js';
 import { BodyTooLargeError, listenLoopback, readBody, type LoopbackServer } from './http.js';
+import { errorXml, S3HttpError, xmlEscape } from './s3-errors.js';
+import { listObjectVersions } from './s3-list-versions.js';
 import { decodeAwsChunked, PayloadError, verifyContentMd5, verifyDeclaredChecksum, type ChecksumAlgorithm } from './s3-payload.js';
 
 /** A bucket's versioning state, as GetBucketVersioning reports it (`Unversioned`: never set). */
@@ -54,26 +56,9 @@ export interface CreateBucketOptions {
 
 const BUCKET_NAME = /^(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-function xmlEscape(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 function newVersionId(): string {
   // Real version ids are opaque 32-character URL-safe strings.
   return randomBytes(24).toString('base64url').slice(0, 32);
-}
-
-/** An S3 error answered over HTTP (XML body; HEAD answers carry no body). */
-class S3HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly s3Code: string,
-    message: string,
-    readonly extra: Record<string, string> = {},
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
 }
 
 /** The Region a SigV4 request was signed for (header or presigned query), if any. */
@@ -85,7 +70,8 @@ function signedRegion(req: IncomingMessage, url: URL): string | undefined {
 /**
  * A small in-memory S3 for the emulator, driven over HTTP by the real `@aws-sdk/client-s3`
  * (path-style addressing): CreateBucket (with LocationConstraint), HeadBucket,
- * Get/PutBucketVersioning, GetBucketLocation, ListBuckets, ListObjectsV2, DeleteBucket, and
+ * Get/PutBucketVersioning, GetBucketLocation, ListBuckets, ListObjectsV2, ListObjectVersions,
+ * DeleteBucket, and
  * Put/Get/Head/DeleteObject with versions, ranges, `aws-chunked` uploads and flexible checksums
  * (verified on upload, returned when the client asks). Errors are S3's XML (`NoSuchKey`,
  * `NoSuchBucket`…), so the SDK raises its own typed exceptions.
@@ -382,6 +368,7 @@ export class InMemoryS3 {
       return send(200, xml(`<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${constraint}</LocationConstraint>`));
     }
     if (method === 'GET' && q.get('list-type') === '2') return send(200, xml(listObjectsV2(bucket, q)));
+    if (method === 'GET' && q.has('versions')) return send(200, listObjectVersions(bucket, q));
     if (method === 'DELETE' && [...q.keys()].length === 0) {
       if (bucket.objects.size) throw new S3HttpError(409, 'BucketNotEmpty', 'The bucket you tried to delete is not empty', { BucketName: name });
       this.buckets.delete(name);
@@ -420,13 +407,6 @@ export class InMemoryS3 {
     res.writeHead(status, headers);
     res.end(req.method === 'HEAD' ? undefined : body);
   }
-}
-
-function errorXml(code: string, message: string, extra: Record<string, string>): string {
-  const fields = Object.entries(extra)
-    .map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`)
-    .join('');
-  return `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message>${fields}</Error>`;
 }
 
 /** ListObjectsV2 over the latest versions: prefix, delimiter, start-after, max-keys, continuation. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   CreateBucketCommand,
@@ -7,6 +8,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
@@ -149,6 +151,114 @@ describe('in-memory S3 with the real @aws-sdk/client-s3 (default flexible checks
       token = page.NextContinuationToken;
     } while (token);
     expect(keys).toEqual(['a/1', 'a/2', 'a/b/3', 'c', 'd']);
+  });
+});
+
+describe('ListObjectVersions with the real @aws-sdk/client-s3', () => {
+  type Entry = { Key?: string; VersionId?: string; IsLatest?: boolean };
+  const brief = (list: Entry[] | undefined) => (list ?? []).map((v) => [v.Key, v.VersionId, v.IsLatest]);
+  let ids: Record<string, string[]>;
+  let marker: string;
+
+  beforeAll(async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'history' }));
+    await client.send(new PutBucketVersioningCommand({ Bucket: 'history', VersioningConfiguration: { Status: 'Enabled' } }));
+    ids = {};
+    for (const [key, body] of [['a', 'a1'], ['a', 'a2'], ['a', 'a3'], ['b', 'b1'], ['c/1', 'c1'], ['c/2', 'c2'], ['c/2', 'c2 again']] as const) {
+      const out = await client.send(new PutObjectCommand({ Bucket: 'history', Key: key, Body: body }));
+      // Newest first, the order S3 lists a key's versions in.
+      ids[key] = [out.VersionId!, ...(ids[key] ?? [])];
+    }
+    marker = (await client.send(new DeleteObjectCommand({ Bucket: 'history', Key: 'a' }))).VersionId!;
+  });
+
+  it('lists every version and delete marker, keys ascending and versions newest first', async () => {
+    const out = await client.send(new ListObjectVersionsCommand({ Bucket: 'history' }));
+    expect(brief(out.Versions)).toEqual([
+      ['a', ids.a![0], false],
+      ['a', ids.a![1], false],
+      ['a', ids.a![2], false],
+      ['b', ids.b![0], true],
+      ['c/1', ids['c/1']![0], true],
+      ['c/2', ids['c/2']![0], true],
+      ['c/2', ids['c/2']![1], false],
+    ]);
+    expect(brief(out.DeleteMarkers)).toEqual([['a', marker, true]]);
+    expect(out.IsTruncated).toBe(false);
+    expect([out.NextKeyMarker, out.NextVersionIdMarker]).toEqual([undefined, undefined]);
+    const newest = out.Versions!.find((v) => v.VersionId === ids['c/2']![0])!;
+    expect([newest.Size, newest.ETag, newest.StorageClass, newest.LastModified instanceof Date]).toEqual([8, '"' + createHash('md5').update('c2 again').digest('hex') + '"', 'STANDARD', true]);
+  });
+
+  it('filters by prefix and rolls keys up by delimiter', async () => {
+    const under = await client.send(new ListObjectVersionsCommand({ Bucket: 'history', Prefix: 'c/' }));
+    expect([brief(under.Versions).map((v) => v[0]), under.DeleteMarkers, under.Prefix]).toEqual([['c/1', 'c/2', 'c/2'], undefined, 'c/']);
+    const top = await client.send(new ListObjectVersionsCommand({ Bucket: 'history', Delimiter: '/' }));
+    expect([brief(top.Versions).map((v) => v[0]), top.CommonPrefixes!.map((p) => p.Prefix)]).toEqual([['a', 'a', 'a', 'b'], ['c/']]);
+  });
+
+  it('pages with max-keys, key-marker and version-id-marker, a page ending inside a key', async () => {
+    const first = await client.send(new ListObjectVersionsCommand({ Bucket: 'history', MaxKeys: 2 }));
+    // The delete marker is a's newest entry, then a's newest version: the page stops inside "a".
+    expect([brief(first.DeleteMarkers), brief(first.Versions), first.IsTruncated, first.MaxKeys]).toEqual([[['a', marker, true]], [['a', ids.a![0], false]], true, 2]);
+    expect([first.NextKeyMarker, first.NextVersionIdMarker]).toEqual(['a', ids.a![0]]);
+
+    const versions: (string | undefined)[] = [];
+    const markers: (string | undefined)[] = [];
+    let keyMarker: string | undefined;
+    let versionIdMarker: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = await client.send(new ListObjectVersionsCommand({ Bucket: 'history', MaxKeys: 3, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }));
+      // A listing that never ends fails here rather than at the test timeout.
+      if (++pages > 10) throw new Error('the listing does not end');
+      versions.push(...(page.Versions ?? []).map((v) => v.VersionId));
+      markers.push(...(page.DeleteMarkers ?? []).map((v) => v.VersionId));
+      if (!page.IsTruncated) break;
+      [keyMarker, versionIdMarker] = [page.NextKeyMarker, page.NextVersionIdMarker];
+    }
+    expect(pages).toBe(3);
+    expect(versions).toEqual([...ids.a!, ...ids.b!, ...ids['c/1']!, ...ids['c/2']!]);
+    expect(markers).toEqual([marker]);
+
+    // A key marker alone starts after that key.
+    const afterA = await client.send(new ListObjectVersionsCommand({ Bucket: 'history', KeyMarker: 'a' }));
+    expect([brief(afterA.Versions).map((v) => v[0]), afterA.DeleteMarkers, afterA.KeyMarker]).toEqual([['b', 'c/1', 'c/2', 'c/2'], undefined, 'a']);
+  });
+
+  it('pages through common prefixes without listing a rolled-up prefix twice', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'rolled' }));
+    await client.send(new PutBucketVersioningCommand({ Bucket: 'rolled', VersioningConfiguration: { Status: 'Enabled' } }));
+    for (const key of ['a/1', 'a/2', 'b', 'c/1', 'c/2', 'd']) await client.send(new PutObjectCommand({ Bucket: 'rolled', Key: key, Body: key }));
+    await client.send(new PutObjectCommand({ Bucket: 'rolled', Key: 'b', Body: 'b again' }));
+    const seen: string[] = [];
+    const nextMarkers: [string | undefined, string | undefined][] = [];
+    let keyMarker: string | undefined;
+    let versionIdMarker: string | undefined;
+    for (;;) {
+      const page = await client.send(new ListObjectVersionsCommand({ Bucket: 'rolled', Delimiter: '/', MaxKeys: 1, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }));
+      seen.push(...(page.Versions ?? []).map((v) => `version ${v.Key}`), ...(page.CommonPrefixes ?? []).map((p) => `prefix ${p.Prefix}`));
+      if (seen.length > 20) throw new Error('the listing does not end');
+      if (!page.IsTruncated) break;
+      [keyMarker, versionIdMarker] = [page.NextKeyMarker, page.NextVersionIdMarker];
+      nextMarkers.push([keyMarker, versionIdMarker && 'id']);
+    }
+    expect(seen).toEqual(['prefix a/', 'version b', 'version b', 'prefix c/', 'version d']);
+    // A page ending on a prefix resumes after it (no version marker); on a version, inside its key.
+    expect(nextMarkers).toEqual([['a/', undefined], ['b', 'id'], ['b', 'id'], ['c/', undefined]]);
+  });
+
+  it('lists a never-versioned bucket with version id "null", and refuses bad markers as S3 does', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'unversioned' }));
+    await client.send(new PutObjectCommand({ Bucket: 'unversioned', Key: 'k', Body: 'x' }));
+    const out = await client.send(new ListObjectVersionsCommand({ Bucket: 'unversioned' }));
+    expect(brief(out.Versions)).toEqual([['k', 'null', true]]);
+    const orphan = await failure(client.send(new ListObjectVersionsCommand({ Bucket: 'history', VersionIdMarker: ids.b![0] })));
+    expect([orphan.name, orphan.$metadata.httpStatusCode, orphan.message]).toEqual(['InvalidArgument', 400, 'A version-id marker cannot be specified without a key marker.']);
+    const unknown = await failure(client.send(new ListObjectVersionsCommand({ Bucket: 'history', KeyMarker: 'b', VersionIdMarker: 'x'.repeat(32) })));
+    expect([unknown.name, unknown.$metadata.httpStatusCode]).toEqual(['InvalidArgument', 400]);
+    const noBucket = await failure(client.send(new ListObjectVersionsCommand({ Bucket: 'no-such-bucket' })));
+    expect([noBucket.name, noBucket.$metadata.httpStatusCode]).toEqual(['NoSuchBucket', 404]);
   });
 });
 
