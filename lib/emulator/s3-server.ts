@@ -61,6 +61,16 @@ function newVersionId(): string {
   return randomBytes(24).toString('base64url').slice(0, 32);
 }
 
+/**
+ * The bucket a virtual-hosted-style request names in its Host header (`bucket.localhost:port`,
+ * `bucket.127.0.0.1:port`), if it is one. Only loopback names are recognised: any other host
+ * name (a Docker alias, an /etc/hosts entry) is taken to be the server itself.
+ */
+export function virtualHostedBucket(host: string | undefined): string | undefined {
+  const hostname = (host ?? '').replace(/:\d+$/, '').toLowerCase();
+  return /^(.+)\.(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3})\.?$/.exec(hostname)?.[1];
+}
+
 /** The Region a SigV4 request was signed for (header or presigned query), if any. */
 function signedRegion(req: IncomingMessage, url: URL): string | undefined {
   const credential = /Credential=([^,\s]+)/.exec(String(req.headers.authorization ?? ''))?.[1] ?? url.searchParams.get('X-Amz-Credential') ?? undefined;
@@ -77,7 +87,9 @@ function signedRegion(req: IncomingMessage, url: URL): string | undefined {
  * `NoSuchBucket`…), so the SDK raises its own typed exceptions.
  *
  * Requests must be signed (signatures are not verified) and signed for the bucket's Region, as
- * real S3 insists; anything else answers `NotImplemented`.
+ * real S3 insists; anything else answers `NotImplemented`. Virtual-hosted-style requests (Host
+ * `bucket.localhost:port`, which an SDK client without `forcePathStyle` sends for a `localhost`
+ * endpoint) answer 400 `InvalidRequest` saying to set `forcePathStyle: true`.
  */
 export class InMemoryS3 {
   readonly buckets = new Map<string, S3Bucket>();
@@ -237,6 +249,18 @@ export class InMemoryS3 {
       res.writeHead(status, { 'x-amz-request-id': requestId, ...headers, ...(body.length ? { 'content-type': headers['content-type'] ?? 'application/xml' } : {}) });
       res.end(method === 'HEAD' ? undefined : body);
     };
+    // Read path-style, a virtual-hosted request would name the wrong bucket (or list buckets).
+    const hosted = virtualHostedBucket(req.headers.host);
+    if (hosted) {
+      const port = /:(\d+)$/.exec(req.headers.host ?? '')?.[1];
+      throw new S3HttpError(
+        400,
+        'InvalidRequest',
+        `The wmflow emulator's S3 answers path-style requests only (http://127.0.0.1${port ? `:${port}` : ''}/${hosted}/key), but this request names bucket "${hosted}" in its Host header (virtual-hosted style). ` +
+          'Set forcePathStyle: true on the S3Client (AWS SDK for JavaScript v3; s3ForcePathStyle: true in v2; addressing_style = path for the AWS CLI and boto3), or use the endpoint http://127.0.0.1:<port>, which the SDK addresses path-style.',
+        { BucketName: hosted },
+      );
+    }
     if (!req.headers.authorization && !q.has('X-Amz-Signature') && !q.has('Signature')) {
       throw new S3HttpError(403, 'AccessDenied', 'Access Denied (the emulator requires signed requests, as a private bucket does)');
     }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Agent, request, type AgentOptions } from 'node:http';
 import { Readable } from 'node:stream';
 import {
   CreateBucketCommand,
@@ -15,7 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoopbackServer } from '../../lib/emulator/http.js';
-import { InMemoryS3 } from '../../lib/emulator/s3-server.js';
+import { InMemoryS3, virtualHostedBucket } from '../../lib/emulator/s3-server.js';
 import { decodeAwsChunked, PayloadError } from '../../lib/emulator/s3-payload.js';
 import { failure } from './support.js';
 
@@ -259,6 +260,56 @@ describe('ListObjectVersions with the real @aws-sdk/client-s3', () => {
     expect([unknown.name, unknown.$metadata.httpStatusCode]).toEqual(['InvalidArgument', 400]);
     const noBucket = await failure(client.send(new ListObjectVersionsCommand({ Bucket: 'no-such-bucket' })));
     expect([noBucket.name, noBucket.$metadata.httpStatusCode]).toEqual(['NoSuchBucket', 404]);
+  });
+});
+
+describe('virtual-hosted-style requests', () => {
+  it('recognises loopback virtual hosts only', () => {
+    expect(['b.localhost:1', 'my.bucket.localhost', 'b.127.0.0.1:9000', 'B.LOCALHOST.'].map(virtualHostedBucket)).toEqual(['b', 'my.bucket', 'b', 'b']);
+    expect(['localhost:1', '127.0.0.1:9000', '[::1]:9', 'host.docker.internal:1', 's3.example.test', undefined].map(virtualHostedBucket)).toEqual(Array(6).fill(undefined));
+  });
+
+  it('an SDK client without forcePathStyle on a localhost endpoint gets a clear InvalidRequest, not a wrong answer', async () => {
+    // The SDK addresses bucket.localhost; this lookup keeps the test off DNS: every name is loopback.
+    const looked: string[] = [];
+    const lookup = (hostname: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) => {
+      looked.push(hostname);
+      if (options.all) cb(null, [{ address: '127.0.0.1', family: 4 }]);
+      else cb(null, '127.0.0.1', 4);
+    };
+    const hosted = newClient({ endpoint: `http://localhost:${server.port}`, forcePathStyle: false, requestHandler: { httpAgent: new Agent({ lookup } as AgentOptions) } });
+    await client.send(new CreateBucketCommand({ Bucket: 'hosted' }));
+    const put = await failure(hosted.send(new PutObjectCommand({ Bucket: 'hosted', Key: 'k/1', Body: 'x' })));
+    expect([put.name, put.$metadata.httpStatusCode]).toEqual(['InvalidRequest', 400]);
+    expect(put.message).toMatch(/path-style requests only .* names bucket "hosted" in its Host header .*forcePathStyle: true/);
+    expect(s3.getObject('hosted', 'k/1')).toEqual({ error: 'NoSuchKey' });
+    // Read path-style, this would have been ListBuckets and an empty listing.
+    const list = await failure(hosted.send(new ListObjectsV2Command({ Bucket: 'hosted' })));
+    expect([list.name, list.$metadata.httpStatusCode]).toEqual(['InvalidRequest', 400]);
+    expect(new Set(looked)).toEqual(new Set(['hosted.localhost']));
+  });
+
+  it('an SDK client without forcePathStyle on an IP endpoint is addressed path-style and works', async () => {
+    const byIp = newClient({ endpoint: server.url, forcePathStyle: false });
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await byIp.send(new PutObjectCommand({ Bucket: 'plain', Key: 'by-ip', Body: 'ip' }));
+    expect((await read(await byIp.send(new GetObjectCommand({ Bucket: 'plain', Key: 'by-ip' })))).toString()).toBe('ip');
+  });
+
+  it('a raw request with Host bucket.127.0.0.1 is refused the same way', async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: server.port, path: '/', headers: { host: `plain.127.0.0.1:${server.port}`, authorization: 'AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/s3/aws4_request' } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toContain('<Code>InvalidRequest</Code>');
+    expect(answer.body).toContain('<BucketName>plain</BucketName>');
   });
 });
 
