@@ -44,6 +44,23 @@ export interface S3Bucket {
 /** Why an object cannot be read. */
 export type ObjectReadError = 'NoSuchBucket' | 'NoSuchKey' | 'NoSuchVersion' | 'MethodNotAllowed';
 
+/** {@link InMemoryS3Options.maxTotalBytes}'s default: 512 MiB. */
+export const DEFAULT_S3_MAX_TOTAL_BYTES = 512 * 1024 * 1024;
+
+/** Options of the {@link InMemoryS3} constructor. */
+export interface InMemoryS3Options {
+  /**
+   * The most bytes the in-memory S3 holds, over every bucket and every version, so a runaway
+   * test or Lambda cannot eat the machine's memory. A PutObject that would pass it answers
+   * 507 `InsufficientStorage` (S3 itself has no such limit; 507 is what S3-compatible servers
+   * such as MinIO answer when full, and the SDK does not retry it). `Infinity` lifts the cap.
+   * Separately, one request body is limited to 64 MiB (400 `EntityTooLarge`, S3's code for an
+   * object over its 5 GB single-PUT limit).
+   * @default 536870912 (512 MiB, {@link DEFAULT_S3_MAX_TOTAL_BYTES})
+   */
+  maxTotalBytes?: number | undefined;
+}
+
 /** Options of {@link InMemoryS3.createBucket}. */
 export interface CreateBucketOptions {
   /** Default: the server's Region. */
@@ -59,6 +76,16 @@ const BUCKET_NAME = /^(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 function newVersionId(): string {
   // Real version ids are opaque 32-character URL-safe strings.
   return randomBytes(24).toString('base64url').slice(0, 32);
+}
+
+/** The S3 answer for an error a request ran into (undefined: an emulator bug, answered 500). */
+function toS3HttpError(err: unknown): S3HttpError | undefined {
+  if (err instanceof S3HttpError) return err;
+  if (err instanceof PayloadError) return new S3HttpError(400, err.s3Code, err.message);
+  if (err instanceof BodyTooLargeError) return new S3HttpError(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size of the emulator');
+  if (err instanceof EmulatorError && err.code === 'EMULATOR_S3_FULL') return new S3HttpError(507, 'InsufficientStorage', err.message);
+  if (err instanceof EmulatorError) return new S3HttpError(404, 'NoSuchBucket', err.message);
+  return undefined;
 }
 
 /**
@@ -94,8 +121,48 @@ function signedRegion(req: IncomingMessage, url: URL): string | undefined {
 export class InMemoryS3 {
   readonly buckets = new Map<string, S3Bucket>();
 
-  /** @param defaultRegion The Region of buckets created without a LocationConstraint. */
-  constructor(readonly defaultRegion: string) {}
+  /** The total-bytes cap ({@link InMemoryS3Options.maxTotalBytes}). */
+  readonly maxTotalBytes: number;
+
+  /**
+   * @param defaultRegion The Region of buckets created without a LocationConstraint.
+   * @throws {EmulatorError} `EMULATOR_CONFIG_INVALID` for a cap that is not a non-negative number.
+   */
+  constructor(
+    readonly defaultRegion: string,
+    options: InMemoryS3Options = {},
+  ) {
+    const cap = options.maxTotalBytes ?? DEFAULT_S3_MAX_TOTAL_BYTES;
+    if (typeof cap !== 'number' || Number.isNaN(cap) || cap < 0) {
+      throw new EmulatorError('EMULATOR_CONFIG_INVALID', `the in-memory S3's maxTotalBytes must be a non-negative number of bytes (or Infinity), not ${String(cap)}`);
+    }
+    this.maxTotalBytes = cap;
+  }
+
+  /** Bytes held: every object version's body, in every bucket (delete markers hold none). */
+  get storedBytes(): number {
+    let total = 0;
+    for (const b of this.buckets.values()) for (const versions of b.objects.values()) for (const v of versions) total += v.body.length;
+    return total;
+  }
+
+  /**
+   * Refuses an object of `size` bytes for `key` that would take the store past its cap, counting
+   * the bytes the write replaces (an unversioned object, a suspended bucket's `null` version).
+   * @throws {EmulatorError} `EMULATOR_S3_FULL`
+   */
+  assertRoomFor(bucket: string, key: string, size: number): void {
+    const b = this.bucket(bucket);
+    const existing = b.objects.get(key) ?? [];
+    const replaced = b.versioning === 'Enabled' ? [] : b.versioning === 'Suspended' ? existing.filter((v) => v.versionId === 'null') : existing;
+    const after = this.storedBytes - replaced.reduce((n, v) => n + v.body.length, 0) + size;
+    if (after > this.maxTotalBytes) {
+      throw new EmulatorError(
+        'EMULATOR_S3_FULL',
+        `The emulator's in-memory S3 holds ${this.storedBytes} bytes; storing ${size} more for ${bucket}/${key} would pass its cap of ${this.maxTotalBytes} bytes. Delete objects (or versions), or raise the cap (InMemoryS3 maxTotalBytes, startEmulator s3MaxTotalBytes).`,
+      );
+    }
+  }
 
   /** Creates a bucket (no-op if it exists). */
   createBucket(name: string, options: CreateBucketOptions = {}): S3Bucket {
@@ -122,7 +189,10 @@ export class InMemoryS3 {
     return b;
   }
 
-  /** Stores an object as PutObject does; returns its version id (undefined in an unversioned bucket) and ETag. */
+  /**
+   * Stores an object as PutObject does; returns its version id (undefined in an unversioned bucket) and ETag.
+   * @throws {EmulatorError} `EMULATOR_S3` for a missing bucket; `EMULATOR_S3_FULL` past {@link InMemoryS3.maxTotalBytes}.
+   */
   putObject(
     bucket: string,
     key: string,
@@ -130,6 +200,7 @@ export class InMemoryS3 {
     options: { contentType?: string; metadata?: Record<string, string>; checksum?: StoredObject['checksum'] } = {},
   ): { versionId: string | undefined; etag: string } {
     const b = this.bucket(bucket);
+    this.assertRoomFor(bucket, key, body.length);
     const object: StoredObject = {
       key,
       body,
@@ -216,16 +287,7 @@ export class InMemoryS3 {
     try {
       await this.route(req, res, url, requestId);
     } catch (err) {
-      const e =
-        err instanceof S3HttpError
-          ? err
-          : err instanceof PayloadError
-            ? new S3HttpError(400, err.s3Code, err.message)
-            : err instanceof BodyTooLargeError
-              ? new S3HttpError(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size of the emulator')
-              : err instanceof EmulatorError
-                ? new S3HttpError(404, 'NoSuchBucket', err.message)
-                : undefined;
+      const e = toS3HttpError(err);
       if (!e) throw err;
       // Drain what the client is still sending, so it reads the error instead of a reset.
       req.resume();
@@ -288,9 +350,12 @@ export class InMemoryS3 {
 
     switch (method) {
       case 'PUT': {
-        const raw = await readBody(req);
         const contentEncoding = String(req.headers['content-encoding'] ?? '');
         const chunked = /(^|,)\s*aws-chunked\s*(,|$)/i.test(contentEncoding) || /^STREAMING-/.test(String(req.headers['x-amz-content-sha256'] ?? ''));
+        // Refuse by the declared size before buffering a body that could not be kept anyway.
+        const declaredSize = Number(chunked ? req.headers['x-amz-decoded-content-length'] : req.headers['content-length']);
+        if (Number.isSafeInteger(declaredSize)) this.assertRoomFor(bucketName, key, declaredSize);
+        const raw = await readBody(req);
         let body = raw;
         let trailers: Record<string, string> = {};
         if (chunked) {

@@ -16,7 +16,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoopbackServer } from '../../lib/emulator/http.js';
-import { InMemoryS3, virtualHostedBucket } from '../../lib/emulator/s3-server.js';
+import { startEmulator } from '../../lib/emulator/emulator.js';
+import { DEFAULT_S3_MAX_TOTAL_BYTES, InMemoryS3, virtualHostedBucket } from '../../lib/emulator/s3-server.js';
 import { decodeAwsChunked, PayloadError } from '../../lib/emulator/s3-payload.js';
 import { failure } from './support.js';
 
@@ -310,6 +311,59 @@ describe('virtual-hosted-style requests', () => {
     expect(answer.status).toBe(400);
     expect(answer.body).toContain('<Code>InvalidRequest</Code>');
     expect(answer.body).toContain('<BucketName>plain</BucketName>');
+  });
+});
+
+describe('the in-memory S3 size cap', () => {
+  let small: InMemoryS3;
+  let smallServer: LoopbackServer;
+  beforeAll(async () => {
+    small = new InMemoryS3('us-east-1', { maxTotalBytes: 1000 });
+    small.createBucket('capped');
+    small.createBucket('capped-versions', { versioned: true });
+    smallServer = await small.listen();
+  });
+  afterAll(() => smallServer.close());
+
+  it('answers 507 InsufficientStorage past the cap, without retries, and counts what a write replaces or a delete frees', async () => {
+    // Three attempts allowed: a 507 must not be one the SDK retries.
+    const c = newClient({ endpoint: smallServer.url, maxAttempts: 3 });
+    await c.send(new PutObjectCommand({ Bucket: 'capped', Key: 'a', Body: Buffer.alloc(600) }));
+    const full = await failure(c.send(new PutObjectCommand({ Bucket: 'capped', Key: 'b', Body: Buffer.alloc(600) })));
+    expect([full.name, full.$metadata.httpStatusCode, full.$metadata.attempts]).toEqual(['InsufficientStorage', 507, 1]);
+    expect(full.message).toMatch(/holds 600 bytes; storing 600 more for capped\/b would pass its cap of 1000 bytes/);
+    expect(small.getObject('capped', 'b')).toEqual({ error: 'NoSuchKey' });
+    // Streamed (aws-chunked) uploads are refused by their declared size, before buffering.
+    const streamed = await failure(c.send(new PutObjectCommand({ Bucket: 'capped', Key: 'b', Body: Readable.from([Buffer.alloc(500)]), ContentLength: 500 })));
+    expect([streamed.name, streamed.$metadata.httpStatusCode]).toEqual(['InsufficientStorage', 507]);
+    // Replacing an object in an unversioned bucket frees its bytes: 1000 exactly fits.
+    await c.send(new PutObjectCommand({ Bucket: 'capped', Key: 'a', Body: Buffer.alloc(1000) }));
+    expect(small.storedBytes).toBe(1000);
+    await c.send(new DeleteObjectCommand({ Bucket: 'capped', Key: 'a' }));
+    expect(small.storedBytes).toBe(0);
+    // In a versioned bucket every version counts; a delete marker frees nothing.
+    await c.send(new PutObjectCommand({ Bucket: 'capped-versions', Key: 'v', Body: Buffer.alloc(400) }));
+    await c.send(new PutObjectCommand({ Bucket: 'capped-versions', Key: 'v', Body: Buffer.alloc(400) }));
+    await c.send(new DeleteObjectCommand({ Bucket: 'capped-versions', Key: 'v' }));
+    expect((await failure(c.send(new PutObjectCommand({ Bucket: 'capped-versions', Key: 'v', Body: Buffer.alloc(400) })))).name).toBe('InsufficientStorage');
+    // Programmatic puts obey the same cap, with a typed error.
+    expect(() => small.putObject('capped', 'x', Buffer.alloc(201))).toThrow(expect.objectContaining({ code: 'EMULATOR_S3_FULL' }));
+  });
+
+  it('defaults to 512 MiB, is an option of startEmulator, and refuses nonsense', async () => {
+    expect(new InMemoryS3('us-east-1').maxTotalBytes).toBe(512 * 1024 * 1024);
+    expect(DEFAULT_S3_MAX_TOTAL_BYTES).toBe(512 * 1024 * 1024);
+    expect(new InMemoryS3('us-east-1', { maxTotalBytes: Infinity }).maxTotalBytes).toBe(Infinity);
+    for (const bad of [-1, Number.NaN]) expect(() => new InMemoryS3('us-east-1', { maxTotalBytes: bad })).toThrow(expect.objectContaining({ code: 'EMULATOR_CONFIG_INVALID' }));
+    const emu = await startEmulator({ s3MaxTotalBytes: 10 });
+    try {
+      expect(emu.s3!.maxTotalBytes).toBe(10);
+      const c = newClient({ endpoint: emu.s3Endpoint });
+      const full = await failure(c.send(new PutObjectCommand({ Bucket: emu.bucket, Key: 'k', Body: 'more than ten bytes' })));
+      expect([full.name, full.$metadata.httpStatusCode]).toEqual(['InsufficientStorage', 507]);
+    } finally {
+      await emu.close();
+    }
   });
 });
 
