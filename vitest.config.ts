@@ -13,6 +13,8 @@ export default defineConfig({
       AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTEST',
       AWS_SECRET_ACCESS_KEY: 'test-secret',
       AWS_REGION: 'us-east-1',
+      // The SDK's notice that releases after January 2027 need Node 22 (documented switch).
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
   },
 });

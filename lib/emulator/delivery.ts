@@ -8,7 +8,7 @@ import { SkippingClock, type Clock } from './clock.js';
 import { EmulatorError } from './errors.js';
 import { lambdaSettings, matchFlowRule, type EmailFlowRule, type FallbackAction, type FlowRuleAction } from './flow-rules.js';
 import { buildEvent, readEventHeaders } from './message-event.js';
-import type { MessageStore } from './message-store.js';
+import { deliveredContent, type MessageStore } from './message-store.js';
 import { assertValidOrganisation, isOrganisationAddress, type Organisation } from './organisation.js';
 import { firstUniqueActions, invokeSynchronously, type InvokeOptions, type LambdaFunction } from './run-lambda.js';
 
@@ -198,9 +198,9 @@ export async function deliver(store: MessageStore, org: OrganisationOptions, req
     applyResponse(result.response.actions, group, rule, settings.fallback, org, request.direction, outcome);
   }
 
-  const after = store.get(stored.id);
-  if (after?.updated) {
-    outcome.finalMessage = after.updated;
+  // What is delivered: an update made during the synchronous invocation; never a later one.
+  if (stored.updated) {
+    outcome.finalMessage = deliveredContent(stored);
     outcome.updated = true;
   }
   return outcome;

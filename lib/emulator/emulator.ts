@@ -26,6 +26,12 @@ export interface EmulatorOptions {
   s3Endpoint?: string;
   /** Credentials for that endpoint. Default: {@link Emulator.credentials}. */
   s3Credentials?: { accessKeyId: string; secretAccessKey: string };
+  /**
+   * The most bytes the embedded S3 holds (all buckets and versions); a PutObject past it answers
+   * 507 `InsufficientStorage`. `Infinity` lifts the cap. Ignored with {@link EmulatorOptions.s3Endpoint}.
+   * @default 536870912 (512 MiB)
+   */
+  s3MaxTotalBytes?: number;
   /** Fixed ports (default: free ones). Always bound to 127.0.0.1. */
   messageFlowPort?: number;
   s3Port?: number;
@@ -122,7 +128,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     readObject = s3ClientObjectReader(client, region);
     closeS3 = async () => client.destroy();
   } else {
-    s3 = new InMemoryS3(region);
+    s3 = new InMemoryS3(region, { maxTotalBytes: options.s3MaxTotalBytes });
     s3.createBucket(bucket, { versioned: options.versionedBucket ?? false });
     const server = await s3.listen(options.s3Port);
     s3Endpoint = server.url;

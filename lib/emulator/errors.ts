@@ -9,7 +9,9 @@ export type EmulatorErrorCode =
   /** A delivery request is unusable (no recipients, bad message id…). */
   | 'EMULATOR_REQUEST_INVALID'
   /** The embedded S3 was asked for something it does not hold. */
-  | 'EMULATOR_S3';
+  | 'EMULATOR_S3'
+  /** Storing an object would take the embedded S3 past its total-bytes cap. */
+  | 'EMULATOR_S3_FULL';
 
 /** A problem with how the emulator is set up or called (never a WorkMail API error: those go over HTTP). */
 export class EmulatorError extends WmflowError {

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /** A request body over the size a handler accepts. */
 export class BodyTooLargeError extends Error {
@@ -18,6 +20,30 @@ export async function readBody(req: IncomingMessage, limit = 64 * 1024 * 1024): 
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/** The slice size {@link streamBytes} writes. */
+const SLICE = 64 * 1024;
+
+/**
+ * Streams `bytes` as the body of `res` (headers already written) in 64 KB slices with
+ * backpressure, and ends it. One pipeline per response: listeners are added once, not per slice
+ * (a listener per slice made a multi-MB message trip MaxListenersExceededWarning).
+ *
+ * @returns false when the client went away before the end (nothing more can be sent).
+ */
+export async function streamBytes(res: ServerResponse, bytes: Buffer): Promise<boolean> {
+  function* slices(): Generator<Buffer> {
+    for (let pos = 0; pos < bytes.length; pos += SLICE) yield bytes.subarray(pos, pos + SLICE);
+  }
+  try {
+    await pipeline(Readable.from(slices(), { objectMode: false }), res);
+    return true;
+  } catch (err) {
+    // A client that disconnects mid-message is not a server error; anything else is.
+    if (res.destroyed && !res.writableFinished) return false;
+    throw err;
+  }
 }
 
 /** A started loopback server. */

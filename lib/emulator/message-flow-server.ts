@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WmflowError } from '../errors.js';
 import { S3_REFERENCE } from '../workmail/limits.js';
-import { BodyTooLargeError, listenLoopback, readBody, type LoopbackServer } from './http.js';
-import type { MessageFlowOperation, MessageStore } from './message-store.js';
+import { BodyTooLargeError, listenLoopback, readBody, streamBytes, type LoopbackServer } from './http.js';
+import { readableContent, type MessageFlowOperation, type MessageStore } from './message-store.js';
 import type { ObjectReader } from './object-reader.js';
 
 /**
@@ -47,7 +47,9 @@ const SIGV4 = /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^
  * - `GET /messages/{messageId}` streams the raw message (the updated content once a
  *   PutRawMessageContent was accepted).
  * - `POST /messages/{messageId}` with `{"content":{"s3Reference":{bucket,key,objectVersion?}}}`
- *   reads the object as WorkMail would, validates it, and answers `{}`.
+ *   reads the object as WorkMail would, validates it, and answers `{}`. The update is delivered
+ *   only when made during a synchronous Run Lambda invocation; on a delivered or sent message
+ *   the delivered copy stays as it is, though GetRawMessageContent returns the update.
  *
  * Errors carry `x-amzn-errortype` and `{"message":…}`, so the SDK raises
  * `ResourceNotFoundException` (404), `MessageFrozen`, `MessageRejected`,
@@ -100,19 +102,10 @@ export async function startMessageFlowServer(options: MessageFlowServerOptions):
       const violations = messageIdViolations(messageId);
       if (violations.length) throw validationError(violations);
       const message = find(messageId);
-      const bytes = message.updated ?? message.bytes;
+      const bytes = readableContent(message);
       res.writeHead(200, { 'content-type': 'message/rfc822', 'content-length': String(bytes.length), 'x-amzn-requestid': requestId });
-      // Streamed in slices so a large message is sent with backpressure, not as one write.
-      for (let pos = 0; pos < bytes.length && !res.destroyed; pos += 64 * 1024) {
-        if (!res.write(bytes.subarray(pos, pos + 64 * 1024))) {
-          // A client that goes away mid-message must not leave this waiting forever.
-          await new Promise((resolve) => {
-            res.once('drain', resolve);
-            res.once('close', resolve);
-          });
-        }
-      }
-      res.end();
+      // Streamed with backpressure, not as one write; a client gone mid-message just stops it.
+      await streamBytes(res, bytes);
       return { operation, messageId };
     }
 
@@ -152,10 +145,16 @@ export async function startMessageFlowServer(options: MessageFlowServerOptions):
     if (problems.length) {
       throw new MessageFlowApiError(400, 'MessageRejected', `The updated content of message ${messageId} was rejected: ${problems.join('; ')}`);
     }
-    // Outside a synchronous Run Lambda invocation the call succeeds and changes nothing.
     if (message.acceptsUpdates) {
       message.updated = object.body;
       message.updatedFrom = location;
+      delete message.lateUpdate;
+      delete message.lateUpdateFrom;
+    } else {
+      // Delivered or sent: the call succeeds, the delivered message stays as it is, and only
+      // what GetRawMessageContent returns changes (as the API reference describes).
+      message.lateUpdate = object.body;
+      message.lateUpdateFrom = location;
     }
     const ok = '{}';
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': '2', 'x-amzn-requestid': requestId });

@@ -21,12 +21,31 @@ export interface InTransitMessage {
   redirected: boolean;
   /**
    * Whether a PutRawMessageContent now takes effect. WorkMail applies updates only while a
-   * synchronous Run Lambda rule is deciding; afterwards the call succeeds and changes nothing.
+   * synchronous Run Lambda rule is deciding; on a delivered or sent message the call succeeds
+   * and the message stays as it was (see {@link InTransitMessage.lateUpdate}).
    */
   acceptsUpdates: boolean;
-  /** The content after the last successful PutRawMessageContent. */
+  /** The content after the last PutRawMessageContent that took effect: what is delivered. */
   updated?: Buffer;
   updatedFrom?: ContentLocation;
+  /**
+   * Content a PutRawMessageContent accepted when updates no longer took effect (the message was
+   * delivered or sent). The delivered message keeps `updated` (or the original), but
+   * GetRawMessageContent returns this from then on: the API reference says "the message remains
+   * unchanged, even though GetRawMessageContent returns an updated message".
+   */
+  lateUpdate?: Buffer;
+  lateUpdateFrom?: ContentLocation;
+}
+
+/** The content WorkMail delivers (or sent): the last update made in time, else the original. */
+export function deliveredContent(message: InTransitMessage): Buffer {
+  return message.updated ?? message.bytes;
+}
+
+/** What GetRawMessageContent returns for a message: the last content a PutRawMessageContent accepted, else the original. */
+export function readableContent(message: InTransitMessage): Buffer {
+  return message.lateUpdate ?? message.updated ?? message.bytes;
 }
 
 /** The two operations of the Message Flow API. */

@@ -2,6 +2,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EmulatorError } from './errors.js';
 import { BodyTooLargeError, listenLoopback, readBody, type LoopbackServer } from './http.js';
+import { errorXml, S3HttpError, xmlEscape } from './s3-errors.js';
+import { listObjectVersions } from './s3-list-versions.js';
 import { decodeAwsChunked, PayloadError, verifyContentMd5, verifyDeclaredChecksum, type ChecksumAlgorithm } from './s3-payload.js';
 
 /** A bucket's versioning state, as GetBucketVersioning reports it (`Unversioned`: never set). */
@@ -42,6 +44,23 @@ export interface S3Bucket {
 /** Why an object cannot be read. */
 export type ObjectReadError = 'NoSuchBucket' | 'NoSuchKey' | 'NoSuchVersion' | 'MethodNotAllowed';
 
+/** {@link InMemoryS3Options.maxTotalBytes}'s default: 512 MiB. */
+export const DEFAULT_S3_MAX_TOTAL_BYTES = 512 * 1024 * 1024;
+
+/** Options of the {@link InMemoryS3} constructor. */
+export interface InMemoryS3Options {
+  /**
+   * The most bytes the in-memory S3 holds, over every bucket and every version, so a runaway
+   * test or Lambda cannot eat the machine's memory. A PutObject that would pass it answers
+   * 507 `InsufficientStorage` (S3 itself has no such limit; 507 is what S3-compatible servers
+   * such as MinIO answer when full, and the SDK does not retry it). `Infinity` lifts the cap.
+   * Separately, one request body is limited to 64 MiB (400 `EntityTooLarge`, S3's code for an
+   * object over its 5 GB single-PUT limit).
+   * @default 536870912 (512 MiB, {@link DEFAULT_S3_MAX_TOTAL_BYTES})
+   */
+  maxTotalBytes?: number | undefined;
+}
+
 /** Options of {@link InMemoryS3.createBucket}. */
 export interface CreateBucketOptions {
   /** Default: the server's Region. */
@@ -54,26 +73,29 @@ export interface CreateBucketOptions {
 
 const BUCKET_NAME = /^(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-function xmlEscape(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 function newVersionId(): string {
   // Real version ids are opaque 32-character URL-safe strings.
   return randomBytes(24).toString('base64url').slice(0, 32);
 }
 
-/** An S3 error answered over HTTP (XML body; HEAD answers carry no body). */
-class S3HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly s3Code: string,
-    message: string,
-    readonly extra: Record<string, string> = {},
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
+/** The S3 answer for an error a request ran into (undefined: an emulator bug, answered 500). */
+function toS3HttpError(err: unknown): S3HttpError | undefined {
+  if (err instanceof S3HttpError) return err;
+  if (err instanceof PayloadError) return new S3HttpError(400, err.s3Code, err.message);
+  if (err instanceof BodyTooLargeError) return new S3HttpError(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size of the emulator');
+  if (err instanceof EmulatorError && err.code === 'EMULATOR_S3_FULL') return new S3HttpError(507, 'InsufficientStorage', err.message);
+  if (err instanceof EmulatorError) return new S3HttpError(404, 'NoSuchBucket', err.message);
+  return undefined;
+}
+
+/**
+ * The bucket a virtual-hosted-style request names in its Host header (`bucket.localhost:port`,
+ * `bucket.127.0.0.1:port`), if it is one. Only loopback names are recognised: any other host
+ * name (a Docker alias, an /etc/hosts entry) is taken to be the server itself.
+ */
+export function virtualHostedBucket(host: string | undefined): string | undefined {
+  const hostname = (host ?? '').replace(/:\d+$/, '').toLowerCase();
+  return /^(.+)\.(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3})\.?$/.exec(hostname)?.[1];
 }
 
 /** The Region a SigV4 request was signed for (header or presigned query), if any. */
@@ -85,19 +107,62 @@ function signedRegion(req: IncomingMessage, url: URL): string | undefined {
 /**
  * A small in-memory S3 for the emulator, driven over HTTP by the real `@aws-sdk/client-s3`
  * (path-style addressing): CreateBucket (with LocationConstraint), HeadBucket,
- * Get/PutBucketVersioning, GetBucketLocation, ListBuckets, ListObjectsV2, DeleteBucket, and
+ * Get/PutBucketVersioning, GetBucketLocation, ListBuckets, ListObjectsV2, ListObjectVersions,
+ * DeleteBucket, and
  * Put/Get/Head/DeleteObject with versions, ranges, `aws-chunked` uploads and flexible checksums
  * (verified on upload, returned when the client asks). Errors are S3's XML (`NoSuchKey`,
  * `NoSuchBucket`…), so the SDK raises its own typed exceptions.
  *
  * Requests must be signed (signatures are not verified) and signed for the bucket's Region, as
- * real S3 insists; anything else answers `NotImplemented`.
+ * real S3 insists; anything else answers `NotImplemented`. Virtual-hosted-style requests (Host
+ * `bucket.localhost:port`, which an SDK client without `forcePathStyle` sends for a `localhost`
+ * endpoint) answer 400 `InvalidRequest` saying to set `forcePathStyle: true`.
  */
 export class InMemoryS3 {
   readonly buckets = new Map<string, S3Bucket>();
 
-  /** @param defaultRegion The Region of buckets created without a LocationConstraint. */
-  constructor(readonly defaultRegion: string) {}
+  /** The total-bytes cap ({@link InMemoryS3Options.maxTotalBytes}). */
+  readonly maxTotalBytes: number;
+
+  /**
+   * @param defaultRegion The Region of buckets created without a LocationConstraint.
+   * @throws {EmulatorError} `EMULATOR_CONFIG_INVALID` for a cap that is not a non-negative number.
+   */
+  constructor(
+    readonly defaultRegion: string,
+    options: InMemoryS3Options = {},
+  ) {
+    const cap = options.maxTotalBytes ?? DEFAULT_S3_MAX_TOTAL_BYTES;
+    if (typeof cap !== 'number' || Number.isNaN(cap) || cap < 0) {
+      throw new EmulatorError('EMULATOR_CONFIG_INVALID', `the in-memory S3's maxTotalBytes must be a non-negative number of bytes (or Infinity), not ${String(cap)}`);
+    }
+    this.maxTotalBytes = cap;
+  }
+
+  /** Bytes held: every object version's body, in every bucket (delete markers hold none). */
+  get storedBytes(): number {
+    let total = 0;
+    for (const b of this.buckets.values()) for (const versions of b.objects.values()) for (const v of versions) total += v.body.length;
+    return total;
+  }
+
+  /**
+   * Refuses an object of `size` bytes for `key` that would take the store past its cap, counting
+   * the bytes the write replaces (an unversioned object, a suspended bucket's `null` version).
+   * @throws {EmulatorError} `EMULATOR_S3_FULL`
+   */
+  assertRoomFor(bucket: string, key: string, size: number): void {
+    const b = this.bucket(bucket);
+    const existing = b.objects.get(key) ?? [];
+    const replaced = b.versioning === 'Enabled' ? [] : b.versioning === 'Suspended' ? existing.filter((v) => v.versionId === 'null') : existing;
+    const after = this.storedBytes - replaced.reduce((n, v) => n + v.body.length, 0) + size;
+    if (after > this.maxTotalBytes) {
+      throw new EmulatorError(
+        'EMULATOR_S3_FULL',
+        `The emulator's in-memory S3 holds ${this.storedBytes} bytes; storing ${size} more for ${bucket}/${key} would pass its cap of ${this.maxTotalBytes} bytes. Delete objects (or versions), or raise the cap (InMemoryS3 maxTotalBytes, startEmulator s3MaxTotalBytes).`,
+      );
+    }
+  }
 
   /** Creates a bucket (no-op if it exists). */
   createBucket(name: string, options: CreateBucketOptions = {}): S3Bucket {
@@ -124,7 +189,10 @@ export class InMemoryS3 {
     return b;
   }
 
-  /** Stores an object as PutObject does; returns its version id (undefined in an unversioned bucket) and ETag. */
+  /**
+   * Stores an object as PutObject does; returns its version id (undefined in an unversioned bucket) and ETag.
+   * @throws {EmulatorError} `EMULATOR_S3` for a missing bucket; `EMULATOR_S3_FULL` past {@link InMemoryS3.maxTotalBytes}.
+   */
   putObject(
     bucket: string,
     key: string,
@@ -132,6 +200,7 @@ export class InMemoryS3 {
     options: { contentType?: string; metadata?: Record<string, string>; checksum?: StoredObject['checksum'] } = {},
   ): { versionId: string | undefined; etag: string } {
     const b = this.bucket(bucket);
+    this.assertRoomFor(bucket, key, body.length);
     const object: StoredObject = {
       key,
       body,
@@ -218,16 +287,7 @@ export class InMemoryS3 {
     try {
       await this.route(req, res, url, requestId);
     } catch (err) {
-      const e =
-        err instanceof S3HttpError
-          ? err
-          : err instanceof PayloadError
-            ? new S3HttpError(400, err.s3Code, err.message)
-            : err instanceof BodyTooLargeError
-              ? new S3HttpError(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size of the emulator')
-              : err instanceof EmulatorError
-                ? new S3HttpError(404, 'NoSuchBucket', err.message)
-                : undefined;
+      const e = toS3HttpError(err);
       if (!e) throw err;
       // Drain what the client is still sending, so it reads the error instead of a reset.
       req.resume();
@@ -251,6 +311,18 @@ export class InMemoryS3 {
       res.writeHead(status, { 'x-amz-request-id': requestId, ...headers, ...(body.length ? { 'content-type': headers['content-type'] ?? 'application/xml' } : {}) });
       res.end(method === 'HEAD' ? undefined : body);
     };
+    // Read path-style, a virtual-hosted request would name the wrong bucket (or list buckets).
+    const hosted = virtualHostedBucket(req.headers.host);
+    if (hosted) {
+      const port = /:(\d+)$/.exec(req.headers.host ?? '')?.[1];
+      throw new S3HttpError(
+        400,
+        'InvalidRequest',
+        `The wmflow emulator's S3 answers path-style requests only (http://127.0.0.1${port ? `:${port}` : ''}/${hosted}/key), but this request names bucket "${hosted}" in its Host header (virtual-hosted style). ` +
+          'Set forcePathStyle: true on the S3Client (AWS SDK for JavaScript v3; s3ForcePathStyle: true in v2; addressing_style = path for the AWS CLI and boto3), or use the endpoint http://127.0.0.1:<port>, which the SDK addresses path-style.',
+        { BucketName: hosted },
+      );
+    }
     if (!req.headers.authorization && !q.has('X-Amz-Signature') && !q.has('Signature')) {
       throw new S3HttpError(403, 'AccessDenied', 'Access Denied (the emulator requires signed requests, as a private bucket does)');
     }
@@ -278,9 +350,12 @@ export class InMemoryS3 {
 
     switch (method) {
       case 'PUT': {
-        const raw = await readBody(req);
         const contentEncoding = String(req.headers['content-encoding'] ?? '');
         const chunked = /(^|,)\s*aws-chunked\s*(,|$)/i.test(contentEncoding) || /^STREAMING-/.test(String(req.headers['x-amz-content-sha256'] ?? ''));
+        // Refuse by the declared size before buffering a body that could not be kept anyway.
+        const declaredSize = Number(chunked ? req.headers['x-amz-decoded-content-length'] : req.headers['content-length']);
+        if (Number.isSafeInteger(declaredSize)) this.assertRoomFor(bucketName, key, declaredSize);
+        const raw = await readBody(req);
         let body = raw;
         let trailers: Record<string, string> = {};
         if (chunked) {
@@ -382,6 +457,7 @@ export class InMemoryS3 {
       return send(200, xml(`<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${constraint}</LocationConstraint>`));
     }
     if (method === 'GET' && q.get('list-type') === '2') return send(200, xml(listObjectsV2(bucket, q)));
+    if (method === 'GET' && q.has('versions')) return send(200, listObjectVersions(bucket, q));
     if (method === 'DELETE' && [...q.keys()].length === 0) {
       if (bucket.objects.size) throw new S3HttpError(409, 'BucketNotEmpty', 'The bucket you tried to delete is not empty', { BucketName: name });
       this.buckets.delete(name);
@@ -420,13 +496,6 @@ export class InMemoryS3 {
     res.writeHead(status, headers);
     res.end(req.method === 'HEAD' ? undefined : body);
   }
-}
-
-function errorXml(code: string, message: string, extra: Record<string, string>): string {
-  const fields = Object.entries(extra)
-    .map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`)
-    .join('');
-  return `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message>${fields}</Error>`;
 }
 
 /** ListObjectsV2 over the latest versions: prefix, delimiter, start-after, max-keys, continuation. */

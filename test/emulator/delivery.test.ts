@@ -7,7 +7,7 @@ import { deliver, type OrganisationOptions } from '../../lib/emulator/delivery.j
 import { startEmulator, type Emulator } from '../../lib/emulator/emulator.js';
 import { EmulatorError } from '../../lib/emulator/errors.js';
 import type { EmailFlowRule, FallbackAction } from '../../lib/emulator/flow-rules.js';
-import { MessageStore } from '../../lib/emulator/message-store.js';
+import { deliveredContent, MessageStore, readableContent } from '../../lib/emulator/message-store.js';
 import type { LambdaFunction } from '../../lib/emulator/run-lambda.js';
 import type { MessageFlowEvent } from '../../lib/workmail/event.js';
 import { mail } from '../support/samples.js';
@@ -202,6 +202,53 @@ describe('a Lambda using the real SDK clients against the emulator', () => {
     // Once delivered, a late update changes nothing.
     await rewrite(out.event!, (t) => t.replace('hello', 'too late'));
     expect(emu.store.get(out.messageId)!.updated!.toString()).toContain('[EXTERNAL] hello');
+  });
+
+  it('PutRawMessageContent on a delivered or sent message: the delivered copy stays, GetRawMessageContent returns the update', async () => {
+    behaviour = async (event) => {
+      await rewrite(event, (t) => t.replace('Subject: hello', 'Subject: [EXTERNAL] hello'));
+      return { actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] };
+    };
+    const inbound = await emu.receive({ bytes: msg, mailFrom: 'boss@partner.org', recipients: ['a@example.com'] });
+    behaviour = async () => ({ actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] });
+    const sent = await emu.submit({ bytes: msg, mailFrom: 'a@example.com', recipients: ['x@partner.org'] });
+    const readBack = async (id: string) => Buffer.from(await (await flow.send(new GetRawMessageContentCommand({ messageId: id }))).messageContent!.transformToByteArray());
+
+    for (const [out, delivered] of [[inbound, 'Subject: [EXTERNAL] hello'], [sent, 'Subject: hello']] as const) {
+      const before = out.finalMessage;
+      // A call after delivery, with the real SDK: accepted (200)...
+      await rewrite(out.event!, (t) => t.replace(/Subject: .*hello/, 'Subject: too late'));
+      const stored = emu.store.get(out.messageId)!;
+      // ...the message as delivered does not change...
+      expect(out.finalMessage).toBe(before);
+      expect(deliveredContent(stored).toString()).toContain(delivered);
+      expect(deliveredContent(stored).toString()).not.toContain('too late');
+      expect(stored.updated === undefined).toBe(!out.updated);
+      // ...but GetRawMessageContent now returns the update, as the API reference says.
+      const after = await readBack(out.messageId);
+      expect(after.toString()).toContain('Subject: too late');
+      expect(after.equals(stored.lateUpdate!)).toBe(true);
+      expect(stored.lateUpdateFrom).toEqual({ bucket: emu.bucket, key: `updated/${out.messageId}/${out.event!.invocationId}`, objectVersion: undefined });
+    }
+    expect(emu.store.calls.filter((c) => c.operation === 'PutRawMessageContent' && c.messageId === sent.messageId).map((c) => c.status)).toEqual([200]);
+  });
+
+  it('an asynchronous Run Lambda rule cannot change what is delivered, only what GetRawMessageContent returns', async () => {
+    const asyncRule: EmailFlowRule = { name: 'metrics', direction: 'INBOUND', senders: ['*'], action: 'RUN_LAMBDA', lambda: { synchronous: false, fallback: 'DEFAULT', ruleTimeoutMinutes: 0 } };
+    const saved = emu.organisation.rules;
+    emu.organisation.rules = [asyncRule];
+    try {
+      behaviour = async (event) => {
+        await rewrite(event, (t) => t.replace('Subject: hello', 'Subject: [ASYNC] hello'));
+        return { actions: [] };
+      };
+      const out = await emu.receive({ bytes: msg, mailFrom: 'boss@partner.org', recipients: ['a@example.com'] });
+      expect([out.updated, out.finalMessage.equals(msg), out.recipients[0]!.disposition, out.lambdaInvocations]).toEqual([false, true, 'inbox', 1]);
+      expect(emu.store.get(out.messageId)!.updated).toBeUndefined();
+      expect(readableContent(emu.store.get(out.messageId)!).toString()).toContain('Subject: [ASYNC] hello');
+    } finally {
+      emu.organisation.rules = saved;
+    }
   });
 
   it('delivers the original when WorkMail rejects the update', async () => {
