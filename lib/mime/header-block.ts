@@ -48,6 +48,7 @@ export class HeaderBlock {
   /** The empty line that ends the block (`\r\n`, `\n`, or empty for a message with no body). */
   private terminator: Buffer;
   private edited = false;
+  private revisionCount = 0;
   /** The line ending new fields are written with. */
   readonly eol: LineEnding;
 
@@ -82,6 +83,11 @@ export class HeaderBlock {
   /** True once any field was added, changed or removed. */
   get changed(): boolean {
     return this.edited;
+  }
+
+  /** Goes up with every change to the block, so values derived from it know when to re-read. */
+  get revision(): number {
+    return this.revisionCount;
   }
 
   /** Whether a field with this name exists. */
@@ -127,7 +133,7 @@ export class HeaderBlock {
       this.ensureLastFieldEnds();
       this.fields.push(field);
     }
-    this.edited = true;
+    this.touch();
   }
 
   /**
@@ -148,7 +154,7 @@ export class HeaderBlock {
     const raw = formatHeaderField(/^[!-9;-~]+$/.test(spelled) ? spelled : name, value, this.eol, !options.raw);
     this.fields[index] = { key, raw };
     this.fields = this.fields.filter((f, i) => i <= index || f.key !== key);
-    this.edited = true;
+    this.touch();
   }
 
   /** Removes every field with this name; returns how many were removed. */
@@ -157,7 +163,7 @@ export class HeaderBlock {
     const before = this.fields.length;
     this.fields = this.fields.filter((f) => f.key !== key);
     const removed = before - this.fields.length;
-    if (removed) this.edited = true;
+    if (removed) this.touch();
     return removed;
   }
 
@@ -169,7 +175,7 @@ export class HeaderBlock {
     if (this.terminator.length) return;
     this.ensureLastFieldEnds();
     this.terminator = Buffer.from(this.eol);
-    this.edited = true;
+    this.touch();
   }
 
   /** The block's bytes: untouched fields exactly as they were, then the terminating line. */
@@ -182,6 +188,11 @@ export class HeaderBlock {
     return this.fields.reduce((n, f) => n + f.raw.length, this.terminator.length);
   }
 
+  private touch(): void {
+    this.edited = true;
+    this.revisionCount++;
+  }
+
   /**
    * A header-only message may end without a line break after its last field; one is needed
    * before another field can follow it.
@@ -190,6 +201,7 @@ export class HeaderBlock {
     const last = this.fields[this.fields.length - 1];
     if (last && last.raw[last.raw.length - 1] !== 0x0a) {
       last.raw = Buffer.concat([last.raw, Buffer.from(this.eol)]);
+      this.revisionCount++;
     }
   }
 }

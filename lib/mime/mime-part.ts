@@ -27,18 +27,36 @@ export class MimePart {
   segments: Segment[] = [];
   private bodyEdited = false;
   private structureEdited = false;
+  private cachedInfo: ContentInfo | undefined;
+  /** The header revision {@link cachedInfo} was read at. */
+  private infoRevision = -1;
 
-  constructor(headers: HeaderBlock, parent: MimePart | null, multipart: string | false, boundary: string | undefined) {
+  /**
+   * @param info The part's {@link ContentInfo} when the caller already read it from `headers`
+   *   (the parser does); it is read lazily otherwise.
+   */
+  constructor(headers: HeaderBlock, parent: MimePart | null, multipart: string | false, boundary: string | undefined, info?: ContentInfo) {
     this.headers = headers;
     this.parent = parent;
     this.depth = parent ? parent.depth + 1 : 0;
     this.multipart = multipart;
     this.boundary = boundary;
+    if (info) this.remember(info);
   }
 
-  /** Content-Type, transfer encoding, disposition and file name, read from the headers now. */
+  /**
+   * Content-Type, transfer encoding, disposition and file name. Parsed once and kept until this
+   * part's headers change; the object is frozen, since every reader shares it.
+   */
   get info(): ContentInfo {
-    return readContentInfo(this.headers);
+    if (!this.cachedInfo || this.infoRevision !== this.headers.revision) this.remember(readContentInfo(this.headers));
+    return this.cachedInfo!;
+  }
+
+  private remember(info: ContentInfo): void {
+    Object.freeze(info.params);
+    this.cachedInfo = Object.freeze(info);
+    this.infoRevision = this.headers.revision;
   }
 
   /** `type/subtype`, lower-cased. */
@@ -97,9 +115,28 @@ export class MimePart {
   /** Replaces the raw body of a leaf with already transfer-encoded bytes. */
   replaceRawBody(bytes: Buffer): void {
     if (this.multipart) throw new MimeError('MIME_UNSUPPORTED_EDIT', `${this.where} is a multipart and has no body of its own`, this.path);
-    if (bytes.length) this.headers.ensureBodySeparator();
+    if (bytes.length) {
+      this.headers.ensureBodySeparator();
+      // A part whose body was empty can be followed by a delimiter line with no line break of
+      // its own in front (`--b` right after the empty line, or two delimiter lines in a row):
+      // the new body needs one, or the delimiter would become body text.
+      if (this.followedByBareDelimiter()) bytes = Buffer.concat([bytes, Buffer.from(this.headers.eol)]);
+    }
     this.segments = [bytes];
     this.bodyEdited = true;
+  }
+
+  /** Whether the bytes right after this part start a line (`--…`) without a line break before them. */
+  private followedByBareDelimiter(): boolean {
+    for (let part: MimePart = this; part.parent; part = part.parent) {
+      const siblings = part.parent.segments;
+      for (let i = siblings.indexOf(part) + 1; i < siblings.length; i++) {
+        const next = siblings[i]!;
+        if (next instanceof MimePart) return false;
+        if (next.length) return next[0] !== 0x0a && next[0] !== 0x0d;
+      }
+    }
+    return false;
   }
 
   /** Marks a structural change (parts inserted or wrapped) made by the structure helpers. */
