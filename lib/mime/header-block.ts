@@ -183,6 +183,12 @@ export class HeaderBlock {
     return Buffer.concat([...this.fields.map((f) => f.raw), this.terminator]);
   }
 
+  /** Appends the block's bytes to `out` as chunks (the fields' own buffers), copying nothing. */
+  collect(out: Buffer[]): void {
+    for (const f of this.fields) out.push(f.raw);
+    if (this.terminator.length) out.push(this.terminator);
+  }
+
   /** Byte length of {@link toBuffer} without building it. */
   get byteLength(): number {
     return this.fields.reduce((n, f) => n + f.raw.length, this.terminator.length);

@@ -31,17 +31,12 @@ export class MimePart {
   /** The header revision {@link cachedInfo} was read at. */
   private infoRevision = -1;
 
-  /**
-   * @param info The part's {@link ContentInfo} when the caller already read it from `headers`
-   *   (the parser does); it is read lazily otherwise.
-   */
-  constructor(headers: HeaderBlock, parent: MimePart | null, multipart: string | false, boundary: string | undefined, info?: ContentInfo) {
+  constructor(headers: HeaderBlock, parent: MimePart | null, multipart: string | false, boundary: string | undefined) {
     this.headers = headers;
     this.parent = parent;
     this.depth = parent ? parent.depth + 1 : 0;
     this.multipart = multipart;
     this.boundary = boundary;
-    if (info) this.remember(info);
   }
 
   /**
@@ -49,14 +44,13 @@ export class MimePart {
    * part's headers change; the object is frozen, since every reader shares it.
    */
   get info(): ContentInfo {
-    if (!this.cachedInfo || this.infoRevision !== this.headers.revision) this.remember(readContentInfo(this.headers));
-    return this.cachedInfo!;
-  }
-
-  private remember(info: ContentInfo): void {
-    Object.freeze(info.params);
-    this.cachedInfo = Object.freeze(info);
-    this.infoRevision = this.headers.revision;
+    if (!this.cachedInfo || this.infoRevision !== this.headers.revision) {
+      const info = readContentInfo(this.headers);
+      Object.freeze(info.params);
+      this.cachedInfo = Object.freeze(info);
+      this.infoRevision = this.headers.revision;
+    }
+    return this.cachedInfo;
   }
 
   /** `type/subtype`, lower-cased. */
@@ -157,7 +151,7 @@ export class MimePart {
 
   /** Appends this part's bytes, as chunks, to `out`. */
   collect(out: Buffer[]): void {
-    out.push(this.headers.toBuffer());
+    this.headers.collect(out);
     for (const segment of this.segments) {
       if (segment instanceof MimePart) segment.collect(out);
       else out.push(segment);

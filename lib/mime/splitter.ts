@@ -1,4 +1,4 @@
-import { readContentInfo, type ContentInfo } from './content-info.js';
+import { readContentType, type ContentType } from './content-info.js';
 import { DelimiterFinder, type DelimiterLine } from './delimiter-finder.js';
 import { describePath, MimeError } from './errors.js';
 import { HeaderBlock } from './header-block.js';
@@ -12,6 +12,9 @@ const LF_BLANK = Buffer.from('\n\n');
 
 /** Media types whose body is a whole message: never split, whatever parameters they carry. */
 const EMBEDDED_MESSAGE = new Set(['message/rfc822', 'message/global']);
+
+/** A Content-Type value without these words is neither a multipart nor has a boundary. */
+const MAY_SPLIT = /multipart|boundary/i;
 
 /** An open multipart whose delimiters end the parts below it. */
 interface Container {
@@ -33,9 +36,9 @@ interface Found {
  * a text/html with a stray boundary keeps `multipart: false` and stays a leaf to readers — but
  * an attached message never is: its inside is opaque.
  */
-function splittingBoundary(info: ContentInfo): string | undefined {
-  if (EMBEDDED_MESSAGE.has(info.mediaType)) return undefined;
-  const boundary = (info.params.boundary ?? '').trimEnd();
+function splittingBoundary(contentType: ContentType | undefined): string | undefined {
+  if (!contentType || EMBEDDED_MESSAGE.has(contentType.mediaType)) return undefined;
+  const boundary = (contentType.params.boundary ?? '').trimEnd();
   return boundary && Buffer.byteLength(boundary) === boundary.length ? boundary : undefined;
 }
 
@@ -182,9 +185,14 @@ class Splitter {
     if (headerEnd - start > limits.maxHeaderBytes) throw this.headerTooLarge();
 
     const headers = new HeaderBlock(input.subarray(start, headerEnd));
-    const info = readContentInfo(headers);
-    const boundary = splittingBoundary(info);
-    const part = new MimePart(headers, parent, multipartSubtype(info.mediaType), boundary, info);
+    // Only Content-Type decides the split (without one a part is never a multipart); the rest
+    // of the part's ContentInfo is read when someone asks.
+    // libmime's parse is most of the cost of a small part: skip it where it cannot find a
+    // multipart type or a boundary parameter.
+    const raw = headers.getFirst('content-type');
+    const contentType = raw !== undefined && MAY_SPLIT.test(raw) ? readContentType(headers) : undefined;
+    const boundary = splittingBoundary(contentType);
+    const part = new MimePart(headers, parent, contentType ? multipartSubtype(contentType.mediaType) : false, boundary);
     if (parent) parent.segments.push(part);
     this.last = part;
     // A part with headers only has nothing to split, whatever its headers say.

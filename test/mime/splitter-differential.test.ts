@@ -114,7 +114,7 @@ function mutate(input: Buffer, mutation: Mutation): Buffer {
       const line = all[i]!;
       if (mutation.kind === 'drop') all.splice(i, 1);
       else if (mutation.kind === 'duplicate') all.splice(i, 0, line);
-      else {
+      else if (mutation.kind === 'pad') {
         const body = line.replace(/\r?\n$/, '');
         all[i] = body + mutation.padding + line.slice(body.length);
       }
