@@ -69,8 +69,9 @@ function contentTypeOf(value: string): ContentType {
 }
 
 /**
- * Reads a part's content headers. The rules match mailsplit's (which decided how the message
- * was split), so structure and metadata never disagree: a missing Content-Type is guessed from
+ * Reads a part's content headers. The rules are mailparser's (mailsplit's), and the splitter
+ * decides multipart and boundary from the same {@link readContentType}, so structure and
+ * metadata never disagree: a missing Content-Type is guessed from
  * the file name's extension, else `application/octet-stream` for attachments, else
  * `text/plain` (RFC 2045's default).
  */

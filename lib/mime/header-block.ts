@@ -52,9 +52,13 @@ export class HeaderBlock {
   /** The line ending new fields are written with. */
   readonly eol: LineEnding;
 
-  /** @param block The raw header bytes, including the empty line that ends them if present. */
-  constructor(block: Buffer) {
-    this.eol = detectLineEnding(block);
+  /**
+   * @param block The raw header bytes, including the empty line that ends them if present.
+   * @param fallbackEol The line ending for new lines when `block` has no line break to follow
+   *   (an empty block, or one line with none): the message's own. Defaults to CRLF.
+   */
+  constructor(block: Buffer, fallbackEol: LineEnding = '\r\n') {
+    this.eol = block.includes(0x0a) ? detectLineEnding(block) : fallbackEol;
     this.fields = [];
     this.terminator = Buffer.alloc(0);
     let pos = 0;

@@ -60,7 +60,7 @@ export class MimePart {
 
   /** Child parts of a multipart (empty for a leaf). */
   get children(): MimePart[] {
-    // mailsplit splits any part with a boundary parameter; a non-multipart one (a text/html
+    // The splitter (like mailsplit) splits any part with a boundary parameter; a non-multipart one (a text/html
     // with a stray boundary) is a leaf to every reader, its "children" just body bytes.
     if (!this.multipart) return [];
     return this.segments.filter((s): s is MimePart => s instanceof MimePart);

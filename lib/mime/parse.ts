@@ -13,7 +13,7 @@ export interface ParseOptions {
 /**
  * Parses raw message bytes into a {@link MimeMessage} without copying bodies.
  *
- * Structure comes from wmflow's splitter ({@link splitMessage}), which follows mailsplit's
+ * Structure comes from wmflow's splitter (splitMessage in splitter.ts), which follows mailsplit's
  * (mailparser's) rules, which agree with Python and postal-mime on malformed boundaries;
  * bodies stay views into `input`, and every header block is kept byte for byte. Embedded
  * `message/rfc822` parts are opaque leaves, so nothing inside an attached message is ever

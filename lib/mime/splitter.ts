@@ -3,6 +3,7 @@ import { DelimiterFinder, type DelimiterLine } from './delimiter-finder.js';
 import { describePath, MimeError } from './errors.js';
 import { HeaderBlock } from './header-block.js';
 import type { MimeLimits } from './limits.js';
+import { detectLineEnding, type LineEnding } from './line-ending.js';
 import { MimePart } from './mime-part.js';
 
 const LF = 0x0a;
@@ -87,6 +88,8 @@ class Splitter {
   /** Open multiparts, outermost first. */
   private readonly stack: Container[] = [];
   private count = 0;
+  /** The message's line ending, for header blocks that have none of their own. */
+  private readonly eol: LineEnding;
   /** The part created last, for error messages that say where parsing was. */
   private last: MimePart | undefined;
 
@@ -94,6 +97,7 @@ class Splitter {
     this.input = input;
     this.limits = limits;
     this.finder = new DelimiterFinder(input);
+    this.eol = detectLineEnding(input);
   }
 
   run(): MimePart {
@@ -184,7 +188,7 @@ class Splitter {
     }
     if (headerEnd - start > limits.maxHeaderBytes) throw this.headerTooLarge();
 
-    const headers = new HeaderBlock(input.subarray(start, headerEnd));
+    const headers = new HeaderBlock(input.subarray(start, headerEnd), this.eol);
     // Only Content-Type decides the split (without one a part is never a multipart); the rest
     // of the part's ContentInfo is read when someone asks.
     // libmime's parse is most of the cost of a small part: skip it where it cannot find a
