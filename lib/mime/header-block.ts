@@ -49,12 +49,17 @@ export class HeaderBlock {
   /** The empty line that ends the block (`\r\n`, `\n`, or empty for a message with no body). */
   private terminator: Buffer;
   private edited = false;
+  private revisionCount = 0;
   /** The line ending new fields are written with. */
   readonly eol: LineEnding;
 
-  /** @param block The raw header bytes, including the empty line that ends them if present. */
-  constructor(block: Buffer) {
-    this.eol = detectLineEnding(block);
+  /**
+   * @param block The raw header bytes, including the empty line that ends them if present.
+   * @param fallbackEol The line ending for new lines when `block` has no line break to follow
+   *   (an empty block, or one line with none): the message's own. Defaults to CRLF.
+   */
+  constructor(block: Buffer, fallbackEol: LineEnding = '\r\n') {
+    this.eol = block.includes(0x0a) ? detectLineEnding(block) : fallbackEol;
     this.fields = [];
     this.terminator = Buffer.alloc(0);
     let pos = 0;
@@ -83,6 +88,11 @@ export class HeaderBlock {
   /** True once any field was added, changed or removed. */
   get changed(): boolean {
     return this.edited;
+  }
+
+  /** Goes up with every change to the block, so values derived from it know when to re-read. */
+  get revision(): number {
+    return this.revisionCount;
   }
 
   /** Whether a field with this name exists. */
@@ -128,7 +138,7 @@ export class HeaderBlock {
       this.ensureLastFieldEnds();
       this.fields.push(field);
     }
-    this.edited = true;
+    this.touch();
   }
 
   /**
@@ -149,7 +159,7 @@ export class HeaderBlock {
     const raw = formatHeaderField(isFieldName(spelled) ? spelled : name, value, this.eol, !options.raw);
     this.fields[index] = { key, raw };
     this.fields = this.fields.filter((f, i) => i <= index || f.key !== key);
-    this.edited = true;
+    this.touch();
   }
 
   /** Removes every field with this name; returns how many were removed. */
@@ -158,7 +168,7 @@ export class HeaderBlock {
     const before = this.fields.length;
     this.fields = this.fields.filter((f) => f.key !== key);
     const removed = before - this.fields.length;
-    if (removed) this.edited = true;
+    if (removed) this.touch();
     return removed;
   }
 
@@ -170,7 +180,7 @@ export class HeaderBlock {
     if (this.terminator.length) return;
     this.ensureLastFieldEnds();
     this.terminator = Buffer.from(this.eol);
-    this.edited = true;
+    this.touch();
   }
 
   /** The block's bytes: untouched fields exactly as they were, then the terminating line. */
@@ -178,9 +188,20 @@ export class HeaderBlock {
     return Buffer.concat([...this.fields.map((f) => f.raw), this.terminator]);
   }
 
+  /** Appends the block's bytes to `out` as chunks (the fields' own buffers), copying nothing. */
+  collect(out: Buffer[]): void {
+    for (const f of this.fields) out.push(f.raw);
+    if (this.terminator.length) out.push(this.terminator);
+  }
+
   /** Byte length of {@link toBuffer} without building it. */
   get byteLength(): number {
     return this.fields.reduce((n, f) => n + f.raw.length, this.terminator.length);
+  }
+
+  private touch(): void {
+    this.edited = true;
+    this.revisionCount++;
   }
 
   /**
@@ -191,6 +212,7 @@ export class HeaderBlock {
     const last = this.fields[this.fields.length - 1];
     if (last && last.raw[last.raw.length - 1] !== 0x0a) {
       last.raw = Buffer.concat([last.raw, Buffer.from(this.eol)]);
+      this.revisionCount++;
     }
   }
 }

@@ -2,7 +2,7 @@
  * wmflow's MIME engine: parse real-world mail into a tree over its original bytes, edit headers
  * and text bodies locally, add structure, and serialise with every untouched byte intact.
  */
-export { parseMessage, type ParseOptions } from './parse.js';
+export { parseMessage, parseMessageSync, type ParseOptions } from './parse.js';
 export { parseHeadersOnly, topHeaderEnd } from './headers-only.js';
 export { MimeMessage } from './mime-message.js';
 export { MimePart, type Segment } from './mime-part.js';

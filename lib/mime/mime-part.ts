@@ -27,6 +27,9 @@ export class MimePart {
   segments: Segment[] = [];
   private bodyEdited = false;
   private structureEdited = false;
+  private cachedInfo: ContentInfo | undefined;
+  /** The header revision {@link cachedInfo} was read at. */
+  private infoRevision = -1;
 
   constructor(headers: HeaderBlock, parent: MimePart | null, multipart: string | false, boundary: string | undefined) {
     this.headers = headers;
@@ -36,9 +39,18 @@ export class MimePart {
     this.boundary = boundary;
   }
 
-  /** Content-Type, transfer encoding, disposition and file name, read from the headers now. */
+  /**
+   * Content-Type, transfer encoding, disposition and file name. Parsed once and kept until this
+   * part's headers change; the object is frozen, since every reader shares it.
+   */
   get info(): ContentInfo {
-    return readContentInfo(this.headers);
+    if (!this.cachedInfo || this.infoRevision !== this.headers.revision) {
+      const info = readContentInfo(this.headers);
+      Object.freeze(info.params);
+      this.cachedInfo = Object.freeze(info);
+      this.infoRevision = this.headers.revision;
+    }
+    return this.cachedInfo;
   }
 
   /** `type/subtype`, lower-cased. */
@@ -48,7 +60,7 @@ export class MimePart {
 
   /** Child parts of a multipart (empty for a leaf). */
   get children(): MimePart[] {
-    // mailsplit splits any part with a boundary parameter; a non-multipart one (a text/html
+    // The splitter (like mailsplit) splits any part with a boundary parameter; a non-multipart one (a text/html
     // with a stray boundary) is a leaf to every reader, its "children" just body bytes.
     if (!this.multipart) return [];
     return this.segments.filter((s): s is MimePart => s instanceof MimePart);
@@ -97,9 +109,28 @@ export class MimePart {
   /** Replaces the raw body of a leaf with already transfer-encoded bytes. */
   replaceRawBody(bytes: Buffer): void {
     if (this.multipart) throw new MimeError('MIME_UNSUPPORTED_EDIT', `${this.where} is a multipart and has no body of its own`, this.path);
-    if (bytes.length) this.headers.ensureBodySeparator();
+    if (bytes.length) {
+      this.headers.ensureBodySeparator();
+      // A part whose body was empty can be followed by a delimiter line with no line break of
+      // its own in front (`--b` right after the empty line, or two delimiter lines in a row):
+      // the new body needs one, or the delimiter would become body text.
+      if (this.followedByBareDelimiter()) bytes = Buffer.concat([bytes, Buffer.from(this.headers.eol)]);
+    }
     this.segments = [bytes];
     this.bodyEdited = true;
+  }
+
+  /** Whether the bytes right after this part start a line (`--…`) without a line break before them. */
+  private followedByBareDelimiter(): boolean {
+    for (let part: MimePart = this; part.parent; part = part.parent) {
+      const siblings = part.parent.segments;
+      for (let i = siblings.indexOf(part) + 1; i < siblings.length; i++) {
+        const next = siblings[i]!;
+        if (next instanceof MimePart) return false;
+        if (next.length) return next[0] !== 0x0a && next[0] !== 0x0d;
+      }
+    }
+    return false;
   }
 
   /** Marks a structural change (parts inserted or wrapped) made by the structure helpers. */
@@ -120,7 +151,7 @@ export class MimePart {
 
   /** Appends this part's bytes, as chunks, to `out`. */
   collect(out: Buffer[]): void {
-    out.push(this.headers.toBuffer());
+    this.headers.collect(out);
     for (const segment of this.segments) {
       if (segment instanceof MimePart) segment.collect(out);
       else out.push(segment);

@@ -1,38 +1,34 @@
-import type { Transform } from 'node:stream';
-import mailsplit from '@zone-eu/mailsplit';
-import { MimeError, describePath } from './errors.js';
-import { HeaderBlock } from './header-block.js';
+import { MimeError } from './errors.js';
 import { detectLineEnding } from './line-ending.js';
 import { DEFAULT_LIMITS, type MimeLimits } from './limits.js';
 import { MimeMessage } from './mime-message.js';
-import { MimePart } from './mime-part.js';
+import { splitMessage } from './splitter.js';
 
-/** Options of {@link parseMessage}. */
+/** Options of {@link parseMessage} and {@link parseMessageSync}. */
 export interface ParseOptions {
   /** Overrides of {@link DEFAULT_LIMITS}. */
   limits?: Partial<MimeLimits>;
 }
 
-type SplitterNode = InstanceType<typeof mailsplit.MimeNode>;
-interface SplitterEvent {
-  type: 'node' | 'data' | 'body';
-  node?: SplitterNode;
-  value?: Buffer;
-}
-
 /**
  * Parses raw message bytes into a {@link MimeMessage} without copying bodies.
  *
- * Structure comes from mailsplit's Splitter (the splitter mailparser is built on, which agrees
- * with Python and postal-mime on malformed boundaries); bodies stay views into `input`, and
- * every header block is kept byte for byte. Embedded `message/rfc822` parts are opaque leaves,
- * so nothing inside an attached message is ever edited.
+ * Structure comes from wmflow's splitter (splitMessage in splitter.ts), which follows mailsplit's
+ * (mailparser's) rules, which agree with Python and postal-mime on malformed boundaries;
+ * bodies stay views into `input`, and every header block is kept byte for byte. Embedded
+ * `message/rfc822` parts are opaque leaves, so nothing inside an attached message is ever
+ * edited. The work is synchronous; this form exists for callers that await it.
  *
  * @throws {MimeError} `MIME_TOO_LARGE`, `MIME_TOO_DEEP`, `MIME_TOO_MANY_PARTS`,
- *   `MIME_HEADER_TOO_LARGE` past the limits; `MIME_UNPARSEABLE` on input that cannot be split
+ *   `MIME_HEADER_TOO_LARGE` past the limits; `MIME_UNPARSEABLE` on input that is not a Buffer
  *   or would not serialise back to itself.
  */
 export async function parseMessage(input: Buffer, options: ParseOptions = {}): Promise<MimeMessage> {
+  return parseMessageSync(input, options);
+}
+
+/** {@link parseMessage}, synchronously. */
+export function parseMessageSync(input: Buffer, options: ParseOptions = {}): MimeMessage {
   const limits: MimeLimits = { ...DEFAULT_LIMITS, ...options.limits };
   if (!Buffer.isBuffer(input)) {
     throw new MimeError('MIME_UNPARSEABLE', 'message: expected the raw bytes as a Buffer');
@@ -44,87 +40,10 @@ export async function parseMessage(input: Buffer, options: ParseOptions = {}): P
       '',
     );
   }
-
-  const root = await split(input, limits);
-  reassignAncestorDelimiters(root);
+  const root = splitMessage(input, limits);
   const message = new MimeMessage(root, input, detectLineEnding(input));
   assertRoundTrip(message, input);
   return message;
-}
-
-function split(input: Buffer, limits: MimeLimits): Promise<MimePart> {
-  return new Promise((resolve, reject) => {
-    const splitter: Transform = new mailsplit.Splitter({
-      ignoreEmbedded: true,
-      maxHeadSize: limits.maxHeaderBytes,
-      // mailsplit counts the root too and fails only past the count.
-      maxChildNodes: limits.maxParts,
-    }) as unknown as Transform;
-    const parts = new Map<SplitterNode, MimePart>();
-    let root: MimePart | undefined;
-    let last: MimePart | undefined;
-    let count = 0;
-    let failed = false;
-
-    const fail = (err: MimeError) => {
-      if (failed) return;
-      failed = true;
-      splitter.destroy();
-      reject(err);
-    };
-
-    splitter.on('data', (event: SplitterEvent) => {
-      if (failed) return;
-      if (event.type === 'node') {
-        const node = event.node ?? (event as unknown as SplitterNode);
-        const parent = node.parentNode ? parts.get(node.parentNode) : undefined;
-        if (node.parentNode && !parent) {
-          return fail(new MimeError('MIME_UNPARSEABLE', `a part after ${describePath(last?.path ?? '')} has no parent the splitter reported`));
-        }
-        const depth = parent ? parent.depth + 1 : 0;
-        if (depth > limits.maxDepth) {
-          return fail(
-            new MimeError('MIME_TOO_DEEP', `${parent!.where}: multipart nesting deeper than ${limits.maxDepth} levels (maxDepth)`, parent!.path),
-          );
-        }
-        if (++count > limits.maxParts) {
-          return fail(new MimeError('MIME_TOO_MANY_PARTS', `message: more than ${limits.maxParts} MIME parts (maxParts)`, ''));
-        }
-        const boundary = node._boundary ? node._boundary.toString('latin1') : undefined;
-        const part = new MimePart(new HeaderBlock(node.getHeaders()), parent ?? null, node.multipart || false, boundary);
-        parts.set(node, part);
-        if (parent) parent.segments.push(part);
-        else if (!root) root = part;
-        last = part;
-        return;
-      }
-      const value = event.value;
-      if (!value || !value.length || !event.node) return;
-      // A delimiter line arrives tagged with the part it opens, before that part's headers are
-      // parsed: it belongs to the enclosing multipart.
-      const owner = parts.get(event.node) ?? (event.node.parentNode ? parts.get(event.node.parentNode) : undefined);
-      if (!owner) {
-        return fail(new MimeError('MIME_UNPARSEABLE', `bytes after ${describePath(last?.path ?? '')} belong to no part`));
-      }
-      owner.segments.push(value);
-    });
-    splitter.on('error', (err: Error & { code?: string }) => {
-      const where = describePath(last?.path ?? '');
-      if (/header size/i.test(err.message)) {
-        fail(new MimeError('MIME_HEADER_TOO_LARGE', `header block after ${where} is over ${limits.maxHeaderBytes} bytes (maxHeaderBytes)`, last?.path));
-      } else if (/child nodes/i.test(err.message)) {
-        fail(new MimeError('MIME_TOO_MANY_PARTS', `message: more than ${limits.maxParts} MIME parts (maxParts)`, ''));
-      } else {
-        fail(new MimeError('MIME_UNPARSEABLE', `cannot split the message after ${where}: ${err.message}`, last?.path, { cause: err }));
-      }
-    });
-    splitter.on('end', () => {
-      if (failed) return;
-      if (!root) return fail(new MimeError('MIME_UNPARSEABLE', 'message: no header block found'));
-      resolve(root);
-    });
-    splitter.end(input);
-  });
 }
 
 /**
@@ -143,62 +62,4 @@ function assertRoundTrip(message: MimeMessage, input: Buffer): void {
   if (offset !== input.length) {
     throw new MimeError('MIME_UNPARSEABLE', `message: the parsed structure covers ${offset} of ${input.length} bytes`);
   }
-}
-
-/** Whether `line` (without its line ending) is a delimiter of `boundary`: `--b` or `--b--`, then only SP/HT. */
-function isDelimiterLine(line: Buffer, boundary: string): 'open' | 'close' | false {
-  const b = Buffer.from(`--${boundary}`, 'latin1');
-  if (line.length < b.length || !line.subarray(0, b.length).equals(b)) return false;
-  let i = b.length;
-  let kind: 'open' | 'close' = 'open';
-  if (line[i] === 0x2d && line[i + 1] === 0x2d) {
-    kind = 'close';
-    i += 2;
-  }
-  for (; i < line.length; i++) if (line[i] !== 0x20 && line[i] !== 0x09 && line[i] !== 0x0d) return false;
-  return kind;
-}
-
-/**
- * mailsplit groups consecutive "data" lines into one chunk, so the closing delimiter of an
- * enclosing multipart can end up in the chunk that closes the inner one
- * (`--inner--` CRLF `--outer--`). Bytes and order are right, ownership is not: the outer
- * multipart would look unclosed, and a part appended to it would land after its end. This moves
- * such lines (with the line break before them, which belongs to the delimiter) to the
- * multipart they delimit, deepest first.
- */
-function reassignAncestorDelimiters(root: MimePart): void {
-  const multiparts = [...root.walk()].filter((p) => p.multipart && p.boundary).reverse();
-  for (const part of multiparts) {
-    const last = part.segments[part.segments.length - 1];
-    if (!Buffer.isBuffer(last) || !part.parent) continue;
-    let closed = false;
-    let pos = 0;
-    while (pos < last.length) {
-      const lf = last.indexOf(0x0a, pos);
-      const end = lf < 0 ? last.length : lf + 1;
-      const line = last.subarray(pos, lf < 0 ? last.length : lf);
-      if (!closed) {
-        closed = isDelimiterLine(line, part.boundary!) === 'close';
-      } else {
-        const owner = ancestorDelimited(part, line);
-        if (owner) {
-          const split = pos - (pos >= 2 && last[pos - 2] === 0x0d ? 2 : pos >= 1 ? 1 : 0);
-          part.segments[part.segments.length - 1] = last.subarray(0, split);
-          // Right after the child of `owner` that contains `part`: the same byte order.
-          let child: MimePart = part;
-          while (child.parent !== owner) child = child.parent!;
-          owner.segments.splice(owner.segments.indexOf(child) + 1, 0, last.subarray(split));
-          break;
-        }
-      }
-      pos = end;
-    }
-  }
-}
-
-/** The nearest ancestor multipart that `line` is a delimiter of. */
-function ancestorDelimited(part: MimePart, line: Buffer): MimePart | undefined {
-  for (let a = part.parent; a; a = a.parent) if (a.boundary && isDelimiterLine(line, a.boundary)) return a;
-  return undefined;
 }
