@@ -1,29 +1,41 @@
 /**
  * One benchmark scenario in a fresh process, so that peak RSS is its own.
- * Usage: tsx bench/scenario.ts <engine|engine-edit|naive|naive-edit> <message file> <iterations>
- * Prints one JSON line: ms per message, peak RSS, and peak growth over the baseline (runtime,
- * libraries and the loaded input).
+ * Usage: tsx bench/scenario.ts <mode> <iterations> <message files…>
+ * Modes:
+ * - `lambda`: the Lambda path's core step, a bottom disclaimer, WorkMail's pre-flight included;
+ * - `before`: the same plus what the pipeline did before the one-core change (pre-flight parsed
+ *   the result and the original again);
+ * - `naive`: mailparser simpleParser + nodemailer MailComposer rebuild, plus the disclaimer;
+ * - `copy`: a plain copy of the bytes (the floor).
+ * Prints one JSON line: ms per message (all files once = one round), peak RSS and its growth.
  */
+import { readFileSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { findReaderBodies, getText, parseMessage, setText } from '../lib/mime/index.js';
-import { readFileSync } from 'node:fs';
+import { processMessage } from '../lib/core/index.js';
+import { parseRulesConfig } from '../lib/rules/index.js';
+import { checkUpdatedContent } from '../lib/workmail/content-checks.js';
+import { WORKMAIL_PLATFORM } from '../lib/workmail/platform.js';
 
-const [, , mode = 'engine', file = '', iterationsArg = '20'] = process.argv;
-// Read from a file written by run.ts, so generating the message does not count here.
-const input = readFileSync(file);
+const [, , mode = 'lambda', iterationsArg = '20', ...files] = process.argv;
+// Read from files written by run.ts, so generating messages does not count here.
+const inputs = files.map((f) => readFileSync(f));
 const iterations = Number(iterationsArg);
+const config = parseRulesConfig({ orgDomains: ['example.com'], rules: [{ type: 'disclaimer', text: 'Confidential: for the addressee only.', position: 'bottom' }] }, { platform: WORKMAIL_PLATFORM });
+const envelope = { direction: 'INBOUND' as const, mailFrom: 'a@partner.example.org', recipients: ['user@example.com'] };
+const now = new Date('2026-12-01T00:00:00Z');
 
-async function engine(edit: boolean): Promise<Buffer> {
-  const m = await parseMessage(input);
-  if (edit) {
-    const text = findReaderBodies(m).text!;
-    setText(text, `${getText(text)}\r\nDisclaimer.\r\n`);
-  }
-  return m.toBuffer();
+async function lambda(input: Buffer): Promise<Buffer> {
+  return (await processMessage({ bytes: input, envelope, rules: config.rules, orgDomains: config.orgDomains, platform: WORKMAIL_PLATFORM, now })).bytes;
 }
 
-async function naive(edit: boolean): Promise<Buffer> {
+async function before(input: Buffer): Promise<Buffer> {
+  const out = await lambda(input);
+  if (out !== input) await checkUpdatedContent(input, out);
+  return out;
+}
+
+async function naive(input: Buffer): Promise<Buffer> {
   // What the public WorkMail samples do: parse everything, rebuild everything.
   const parsed = await simpleParser(input);
   const mail = new MailComposer({
@@ -32,21 +44,30 @@ async function naive(edit: boolean): Promise<Buffer> {
     subject: parsed.subject,
     date: parsed.date,
     messageId: parsed.messageId,
-    text: edit ? `${parsed.text ?? ''}\r\nDisclaimer.\r\n` : parsed.text,
+    text: `${parsed.text ?? ''}\r\nConfidential: for the addressee only.\r\n`,
     html: parsed.html || undefined,
     attachments: parsed.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
   });
   return mail.compile().build();
 }
 
-const run = mode.startsWith('naive') ? naive : engine;
-const edit = mode.endsWith('-edit');
-// Baseline: the runtime, the libraries and the input itself, before any work.
+async function copy(input: Buffer): Promise<Buffer> {
+  return Buffer.from(input);
+}
+
+const run = { lambda, before, naive, copy }[mode];
+if (!run) throw new Error(`unknown mode ${mode}`);
 const baselineRss = process.memoryUsage().rss;
-await run(edit); // warm up
-const started = performance.now();
+for (const input of inputs) await run(input); // warm up
+const samples: number[] = [];
 let out = 0;
-for (let i = 0; i < iterations; i++) out += (await run(edit)).length;
-const ms = (performance.now() - started) / iterations;
+for (let i = 0; i < iterations; i++) {
+  const started = performance.now();
+  for (const input of inputs) out += (await run(input)).length;
+  samples.push(performance.now() - started);
+}
+samples.sort((a, b) => a - b);
+const ms = samples[Math.floor(samples.length / 2)]! / inputs.length;
 const peakRss = process.resourceUsage().maxRSS * 1024;
-console.log(JSON.stringify({ mode, ms, peakRss, growth: peakRss - baselineRss, baselineRss, bytes: input.length, out: out / iterations }));
+const bytes = inputs.reduce((n, b) => n + b.length, 0) / inputs.length;
+console.log(JSON.stringify({ mode, ms, peakRss, growth: peakRss - baselineRss, bytes, messages: inputs.length, out: out / iterations / inputs.length }));
