@@ -36,9 +36,12 @@ export class MimePart {
     this.boundary = boundary;
   }
 
-  /** Content-Type, transfer encoding, disposition and file name, read from the headers now. */
+  /**
+   * Content-Type, transfer encoding, disposition and file name, read from the headers now
+   * (with the defaults of the enclosing multipart: a digest's members are messages).
+   */
   get info(): ContentInfo {
-    return readContentInfo(this.headers);
+    return readContentInfo(this.headers, this.parent?.multipart);
   }
 
   /** `type/subtype`, lower-cased. */

@@ -52,7 +52,11 @@ describe('disclaimer', () => {
     const ranges = partRanges(before);
     const result = await run([rule()], alternative);
     expect(result.changed).toBe(true);
-    expect(result.reports[0]).toMatchObject({ status: 'applied', changes: ['added text disclaimer to part 1.1', 'added HTML disclaimer to part 1.2'] });
+    // The report says how: spliced into the existing encoding, not re-encoded.
+    expect(result.reports[0]).toMatchObject({
+      status: 'applied',
+      changes: ['added text disclaimer to part 1.1 (spliced, utf-8, quoted-printable)', 'added HTML disclaimer to part 1.2 (spliced, utf-8, quoted-printable)'],
+    });
     const m = await parseMessage(result.output);
     const bodies = findReaderBodies(m);
     expect(getText(bodies.text!)).toBe('Hello there,\r\n\r\nCONFIDENTIAL: for user@example.com only. Sent 2026-11-25.\r\n');

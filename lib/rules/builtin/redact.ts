@@ -1,4 +1,4 @@
-import { findReaderBodies, getText, setText } from '../../mime/index.js';
+import { decodesLosslessly, findReaderBodies, getText, setText, type MimePart } from '../../mime/index.js';
 import type { Detector } from '../../redaction/detector.js';
 import type { MaskStyle } from '../../redaction/mask.js';
 import { redactHtml, redactText } from '../../redaction/redact-text.js';
@@ -53,6 +53,7 @@ export function redactRule(options: RedactOptions): Rule {
       if (fallback) return fallback.result;
 
       let found = 0;
+      let rewrote = 0;
       const tally = (where: string, counts: Record<string, number>) => {
         for (const [id, n] of Object.entries(counts)) {
           ctx.count(id, n);
@@ -67,23 +68,41 @@ export function redactRule(options: RedactOptions): Rule {
         const subject = ctx.message.headers.getDecoded('subject')[0];
         if (subject) {
           const r = redactText(subject, options.detectors, mask, textOptions);
-          if (tally('the subject', r.counts)) ctx.message.headers.set('Subject', r.text);
+          if (tally('the subject', r.counts)) {
+            ctx.message.headers.set('Subject', r.text);
+            rewrote++;
+          }
         }
       }
+      // A body is rewritten only when its text survives re-encoding: bytes invalid in their
+      // charset would otherwise come back as U+FFFD. Matches still count (and onFind acts).
+      const declined: string[] = [];
+      const write = (part: MimePart, text: string) => {
+        if (decodesLosslessly(part)) {
+          setText(part, text);
+          rewrote++;
+        } else {
+          declined.push(part.where);
+          ctx.note(`left ${part.where} unredacted: its bytes are not valid ${part.info.charset ?? 'us-ascii'}, so rewriting it would damage its text`);
+        }
+      };
       const bodies = findReaderBodies(ctx.message);
       if (scopes.has('text') && bodies.text) {
         const r = redactText(getText(bodies.text), options.detectors, mask, textOptions);
-        if (tally(bodies.text.where, r.counts)) setText(bodies.text, r.text);
+        if (tally(bodies.text.where, r.counts)) write(bodies.text, r.text);
       }
       if (scopes.has('html') && bodies.html) {
         const r = redactHtml(getText(bodies.html), options.detectors, mask, { ...textOptions, attributes: options.attributes ?? false });
-        if (tally(bodies.html.where, r.counts)) setText(bodies.html, r.html);
+        if (tally(bodies.html.where, r.counts)) write(bodies.html, r.html);
       }
       if (found && options.onFind) {
         ctx.requestAction({
           type: options.onFind.action,
           ...(options.onFind.action === 'BOUNCE' ? { bounceMessage: options.onFind.bounceMessage ?? 'Message blocked: it contains sensitive data.' } : {}),
         });
+      }
+      if (found && !rewrote && !options.onFind) {
+        return { skipped: `matches found but not redacted in ${declined.join(', ')}: text does not decode losslessly` };
       }
       return found ? undefined : { unchanged: 'nothing to redact' };
     },
