@@ -170,6 +170,8 @@ export function roundTrips(bytes: Buffer, charset: string): boolean {
       const text = Encoding.codeToString(Encoding.convert(bytes, { to: 'UNICODE', from: 'JIS' }));
       return Buffer.from(Encoding.convert(Encoding.stringToCode(text), { to: 'JIS', from: 'UNICODE' })).equals(bytes);
     }
+    // UTF-16/32 with no byte order in the name or a BOM: any decoding is a guess.
+    if (/^(utf-?16|utf-?32|ucs-?2|ucs-?4)$/.test(name) && !/^(\xff\xfe|\xfe\xff|\x00\x00\xfe\xff)/.test(bytes.toString('latin1', 0, 4))) return false;
     const codec = codecName(name);
     const text = iconv.decode(bytes, codec, { stripBOM: false });
     return iconv.encode(text, codec, { addBOM: false }).equals(bytes);
