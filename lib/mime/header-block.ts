@@ -133,17 +133,21 @@ export class HeaderBlock {
 
   /**
    * Sets a field: the first occurrence is replaced where it stands, later ones are removed;
-   * a missing field is added last.
+   * a missing field is added last. Text after a bare CR in the replaced field stays (see
+   * {@link assertRemovable} for what is refused).
+   *
+   * @throws {MimeError} `MIME_AMBIGUOUS_HEADER` when the edit would change what parsers that
+   *   break lines on a bare CR see as other fields.
    */
   set(name: string, value: string, options: Omit<AddHeaderOptions, 'prepend'> = {}): void {
     const key = name.toLowerCase();
     const index = this.fields.findIndex((f) => f.key === key);
+    this.assertRemovable(this.fields.filter((f, i) => index >= 0 && i > index && f.key === key), 'set', name);
     if (index < 0) {
       this.add(name, value, options);
       return;
     }
     const existing = this.fields[index]!;
-    this.assertRemovable(this.fields.filter((f, i) => i > index && f.key === key), 'set', name);
     // Keep the original spelling of the name ("Subject" vs "subject") for minimal change.
     const colon = existing.raw.indexOf(0x3a);
     const spelled = existing.raw.subarray(0, colon).toString('latin1').trim();
@@ -156,7 +160,12 @@ export class HeaderBlock {
     this.edited = true;
   }
 
-  /** Removes every field with this name; returns how many were removed. */
+  /**
+   * Removes every field with this name; returns how many were removed.
+   *
+   * @throws {MimeError} `MIME_AMBIGUOUS_HEADER` when one of them hides another field behind a
+   *   bare CR, or the name exists only hidden so.
+   */
   remove(name: string): number {
     const key = name.toLowerCase();
     this.assertRemovable(this.fields.filter((f) => f.key === key), 'remove', name);
