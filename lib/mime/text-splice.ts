@@ -39,6 +39,8 @@ export interface AppendTextOptions {
 }
 
 const IDENTITY = new Set(['', '7bit', '8bit', 'binary']);
+/** An offset meaning "the end of the content". */
+const END = -1;
 /** Stands for an unknown charset label: only ASCII text is written into it. */
 const UNKNOWN_ASCII = 'unknown (ASCII-compatible)';
 const BOMS: Record<string, Buffer> = {
@@ -59,8 +61,14 @@ interface Target {
   codec: string;
   transferEncoding: string;
   raw: Buffer;
-  /** Content bytes (transfer encoding removed; for wide QP, a trailing transport line break too). */
-  bytes: Buffer;
+  /**
+   * Content bytes (transfer encoding removed; for wide QP, a trailing transport line break
+   * too). Decoded on first use: appending to quoted-printable does not need them.
+   */
+  readonly bytes: Buffer;
+  /** A suffix of the content (all of it when `whole`), enough to see how it ends. */
+  tail: Buffer;
+  whole: boolean;
   /** Length of a byte-order mark at the start of `bytes`, which stays first. */
   bom: number;
   /** Line break of the content, as text. */
@@ -86,18 +94,20 @@ function target(part: MimePart): Target | string {
   }
   const raw = part.rawBody();
   const rawEol = rawLineEnding(part, raw);
-  let bytes = decodeTransfer(raw, transferEncoding);
+  const lazyQp = transferEncoding === 'quoted-printable' && raw.length > 4096;
+  let bytes = lazyQp ? Buffer.alloc(0) : decodeTransfer(raw, transferEncoding);
   let charset = canonicalCharset(info.charset) ?? (info.charset ? undefined : 'us-ascii');
   if (!charset) {
     // An unknown label (unknown-8bit, x-made-up): mail charsets are ASCII-compatible, so
     // ASCII text can still be spliced — unless NUL bytes suggest UTF-16/32.
-    if (bytes.includes(0)) return `charset ${JSON.stringify(info.charset)} is unknown`;
+    if ((lazyQp ? decodeTransfer(raw, transferEncoding) : bytes).includes(0)) return `charset ${JSON.stringify(info.charset)} is unknown`;
     charset = UNKNOWN_ASCII;
   }
   const kind = charset === UNKNOWN_ASCII ? 'ascii' : charsetKind(charset);
   if (kind === 'other') return `charset ${charset} is not one text can be spliced into`;
   let codec = charset;
   let bom = 0;
+  if (kind === 'wide' && lazyQp) bytes = decodeTransfer(raw, transferEncoding);
   if (kind === 'wide') {
     // A hard line break at the end of quoted-printable is the transport's line end: in UTF-16
     // it would decode to stray CR LF octets (a junk character), so it is not content.
@@ -106,13 +116,28 @@ function target(part: MimePart): Target | string {
     if (!order) return `${charset} text without a byte-order mark: its byte order is ambiguous`;
     codec = order;
     bom = bytes.subarray(0, BOMS[order]!.length).equals(BOMS[order]!) ? BOMS[order]!.length : 0;
-    return { part, charset, kind, codec, transferEncoding, raw, bytes, bom, eol: '\r\n', rawEol };
+    return { part, charset, kind, codec, transferEncoding, raw, bytes, tail: bytes, whole: true, bom, eol: '\r\n', rawEol };
   }
-  if (charset === 'utf-8' && bytes.subarray(0, 3).equals(BOMS['utf-8']!)) bom = 3;
   // In quoted-printable and identity bodies, content line breaks are the raw ones; base64
   // content keeps whatever its encoder had.
   const eol = transferEncoding === 'base64' ? (bytes.indexOf(0x0a) >= 0 ? detectLineEnding(bytes) : '\r\n') : rawEol;
-  return { part, charset, kind, codec, transferEncoding, raw, bytes, bom, eol, rawEol };
+  if (!lazyQp) {
+    if (charset === 'utf-8' && bytes.subarray(0, 3).equals(BOMS['utf-8']!)) bom = 3;
+    return { part, charset, kind, codec, transferEncoding, raw, bytes, tail: bytes, whole: true, bom, eol, rawEol };
+  }
+  // Quoted-printable decodes line by line: the start and the last lines tell how it begins and ends.
+  if (charset === 'utf-8' && libqp.decode(raw.subarray(0, 12)).subarray(0, 3).equals(BOMS['utf-8']!)) bom = 3;
+  const tailStart = raw.lastIndexOf(0x0a, raw.length - 256) + 1;
+  let decoded: Buffer | undefined;
+  return {
+    part, charset, kind, codec, transferEncoding, raw, bom, eol, rawEol,
+    get bytes() {
+      decoded ??= decodeTransfer(raw, transferEncoding);
+      return decoded;
+    },
+    tail: libqp.decode(raw.subarray(tailStart)),
+    whole: tailStart === 0,
+  };
 }
 
 /** `utf-16le`/`utf-16be`/`utf-32le`/`utf-32be` from the name, else from a leading BOM. */
@@ -145,7 +170,7 @@ function encodeAddition(t: Target, text: string): Buffer | undefined {
 /** Whether the content ends with a line break (as characters of its charset). */
 function endsWithLineBreak(t: Target): boolean {
   const lf = encodeAddition(t, '\n')!;
-  return t.bytes.length - t.bom >= lf.length && t.bytes.subarray(t.bytes.length - lf.length).equals(lf);
+  return (!t.whole || t.tail.length - t.bom >= lf.length) && t.tail.subarray(t.tail.length - lf.length).equals(lf);
 }
 
 /**
@@ -167,15 +192,14 @@ export function appendText(part: MimePart, text: string, position: TextPosition,
   if (typeof t === 'string') return convertOrDecline(part, t, (current) => place(current, text, position, options));
   let addition = text;
   if (options.paragraph) {
-    const empty = t.bytes.length <= t.bom;
+    const empty = t.whole && t.tail.length <= t.bom;
     addition = position === 'top' ? `${text}\n\n` : `${empty || endsWithLineBreak(t) ? '' : '\n'}\n${text}\n`;
   }
   const bytes = encodeAddition(t, addition);
   if (!bytes) {
     return convertOrDecline(part, `${t.charset} cannot represent the text`, (current) => place(current, text, position, options));
   }
-  const at = position === 'top' ? t.bom : t.bytes.length;
-  return splice(t, bytes, at, addition, position);
+  return splice(t, bytes, position === 'top' ? t.bom : END, addition, position);
 }
 
 /**
@@ -228,11 +252,14 @@ function convertOrDecline(part: MimePart, why: string, edit: (current: string) =
  * Joins `add` (encoded content bytes) into the content at byte offset `at`, re-checking the
  * join by decoding for charsets where neighbouring bytes interact, and writes the raw body.
  */
-function splice(t: Target, add: Buffer, at: number, text: string, position: TextPosition | 'inside'): TextInsertion {
+function splice(t: Target, add: Buffer, offset: number, text: string, position: TextPosition | 'inside'): TextInsertion {
+  // Resolved only where the content bytes are needed: an append to QP never decodes them.
+  let resolved: number | undefined;
+  const at = () => (resolved ??= offset === END ? t.bytes.length : offset);
   if (t.kind === 'ascii-stateful') {
     const before = decodeCharset(t.bytes, t.charset).text;
-    const after = decodeCharset(Buffer.concat([t.bytes.subarray(0, at), add, t.bytes.subarray(at)]), t.charset).text;
-    const expectedAt = decodeCharset(t.bytes.subarray(0, at), t.charset).text.length;
+    const after = decodeCharset(Buffer.concat([t.bytes.subarray(0, at()), add, t.bytes.subarray(at())]), t.charset).text;
+    const expectedAt = decodeCharset(t.bytes.subarray(0, at()), t.charset).text.length;
     const expected = before.slice(0, expectedAt) + normalizeLineBreaks(text, t.eol) + before.slice(expectedAt);
     if (after !== expected) return convertOrDecline(t.part, `${t.charset} text would change meaning where the addition joins it`, (c) => c.slice(0, expectedAt) + text + c.slice(expectedAt));
   }
@@ -241,7 +268,7 @@ function splice(t: Target, add: Buffer, at: number, text: string, position: Text
   let raw: Buffer;
   if (t.kind === 'wide') {
     // No raw line structure to keep: content re-encoded as bytes, never as raw CR/LF octets.
-    const content = Buffer.concat([t.bytes.subarray(0, at), add, t.bytes.subarray(at)]);
+    const content = Buffer.concat([t.bytes.subarray(0, at()), add, t.bytes.subarray(at())]);
     if (transferEncoding === 'quoted-printable') {
       // The original's final line end stays, as a soft break that decodes to nothing.
       const endsLine = t.raw[t.raw.length - 1] === 0x0a;
@@ -260,14 +287,14 @@ function splice(t: Target, add: Buffer, at: number, text: string, position: Text
       // (of the content bytes, which decode unchanged).
       part.headers.set('Content-Transfer-Encoding', 'quoted-printable', { raw: true });
       transferEncoding = 'quoted-printable';
-      raw = encodeTransfer(Buffer.concat([t.bytes.subarray(0, at), add, t.bytes.subarray(at)]), 'quoted-printable', t.rawEol);
+      raw = encodeTransfer(Buffer.concat([t.bytes.subarray(0, at()), add, t.bytes.subarray(at())]), 'quoted-printable', t.rawEol);
     } else {
-      raw = Buffer.concat([t.raw.subarray(0, at), add, t.raw.subarray(at)]);
+      raw = Buffer.concat([t.raw.subarray(0, at()), add, t.raw.subarray(at())]);
     }
   } else if (transferEncoding === 'quoted-printable') {
-    raw = position === 'top' && t.bom === 0 ? qpPrepend(t, add) : position === 'bottom' ? qpAppend(t, add) : qpWhole(t, add, at);
+    raw = position === 'top' && t.bom === 0 ? qpPrepend(t, add) : position === 'bottom' ? qpAppend(t, add) : qpWhole(t, add, at());
   } else {
-    raw = base64Body(t, Buffer.concat([t.bytes.subarray(0, at), add, t.bytes.subarray(at)]));
+    raw = base64Body(t, Buffer.concat([t.bytes.subarray(0, at()), add, t.bytes.subarray(at())]));
   }
   part.replaceRawBody(raw);
   const charset = t.charset === UNKNOWN_ASCII ? (part.info.charset ?? 'us-ascii') : t.charset;

@@ -1,5 +1,4 @@
 import libqp from 'libqp';
-import libbase64 from 'libbase64';
 import type { LineEnding } from './line-ending.js';
 
 /** Transfer encodings the engine writes. */
@@ -32,11 +31,33 @@ export function decodeTransfer(raw: Buffer, transferEncoding: string): Buffer {
  *   end only in soft breaks. Default false (CR LF pairs are written as line breaks).
  */
 export function encodeTransfer(bytes: Buffer, transferEncoding: WritableTransferEncoding, eol: LineEnding, binary = false): Buffer {
-  const text =
-    transferEncoding === 'base64'
-      ? libbase64.wrap(bytes.toString('base64'), ENCODED_LINE_LENGTH)
-      : libqp.wrap(binary ? encodeQpBinary(bytes) : libqp.encode(bytes), ENCODED_LINE_LENGTH);
+  if (transferEncoding === 'base64') return encodeBase64Lines(bytes, eol);
+  const text = libqp.wrap(binary ? encodeQpBinary(bytes) : libqp.encode(bytes), ENCODED_LINE_LENGTH);
   return Buffer.from(eol === '\r\n' ? text : text.replace(/\r\n/g, '\n'), 'latin1');
+}
+
+/** Bytes per base64 line: 57 bytes make 76 characters. */
+const BASE64_LINE_BYTES = (ENCODED_LINE_LENGTH / 4) * 3;
+
+/**
+ * base64 in lines of 76 characters separated by `eol` (none after the last), written straight
+ * into one buffer a block at a time: no whole-body string, so a 25 MB body costs about its
+ * encoded size once.
+ */
+function encodeBase64Lines(bytes: Buffer, eol: LineEnding): Buffer {
+  if (!bytes.length) return Buffer.alloc(0);
+  const lines = Math.ceil(bytes.length / BASE64_LINE_BYTES);
+  const out = Buffer.allocUnsafe(Math.ceil(bytes.length / 3) * 4 + (lines - 1) * eol.length);
+  const block = BASE64_LINE_BYTES * 1024;
+  let pos = 0;
+  for (let start = 0; start < bytes.length; start += block) {
+    const encoded = Buffer.from(bytes.subarray(start, start + block).toString('base64'), 'latin1');
+    for (let i = 0; i < encoded.length; i += ENCODED_LINE_LENGTH) {
+      if (pos) pos += out.write(eol, pos, 'latin1');
+      pos += encoded.copy(out, pos, i, Math.min(i + ENCODED_LINE_LENGTH, encoded.length));
+    }
+  }
+  return out.subarray(0, pos);
 }
 
 /**

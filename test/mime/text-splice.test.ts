@@ -297,3 +297,29 @@ describe('decodesLosslessly and findBareLineBreaks', () => {
     expect(() => appendText(m.root, 'x', 'bottom')).toThrow(MimeError);
   });
 });
+
+describe('large bodies', () => {
+  it('quoted-printable over 4 KB (read from its last lines only): same results as a full decode', async () => {
+    const text = Buffer.from('Grüße aus Köln, eine längere Zeile mit Umlauten und = Zeichen.\r\n'.repeat(200));
+    for (const body of [libqp.wrap(libqp.encode(text), 76), libqp.wrap(libqp.encode(text), 76).replace(/\r\n$/, ''), `${libqp.wrap(libqp.encode(text), 76)}tail=\r\n`]) {
+      const input = message('text/plain; charset=utf-8', 'quoted-printable', body);
+      const before = libqp.decode(Buffer.from(body, 'latin1')).toString('utf8');
+      const { result, out } = await edit(input, (p) => appendText(p, DISCLAIMER, 'bottom', { paragraph: true }));
+      expect(result).toMatchObject({ strategy: 'spliced' });
+      const raw = rawBodyOf(out);
+      expect(raw.subarray(0, body.length).toString('latin1')).toBe(body);
+      expect(libqp.decode(raw).toString('utf8')).toBe(`${before}${before.endsWith('\r\n') ? '' : '\r\n'}\r\n${DISCLAIMER}\r\n`);
+    }
+  });
+
+  it('base64 lines are 76 characters with the body line ending, decoding to the same bytes', async () => {
+    const bytes = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 256));
+    const input = message('text/plain; charset=iso-8859-1', 'base64', `${bytes.toString('base64').replace(/.{76}/g, '$&\n')}\n`, '\n');
+    const { out } = await edit(input, (p) => appendText(p, 'end', 'bottom'));
+    const raw = rawBodyOf(out).toString('latin1');
+    expect(raw.includes('\r')).toBe(false);
+    expect(raw.split('\n').slice(0, -2).every((l) => l.length === 76)).toBe(true);
+    expect(raw.endsWith('\n')).toBe(true);
+    expect(Buffer.from(raw, 'base64').equals(Buffer.concat([bytes, Buffer.from('end')]))).toBe(true);
+  });
+});
