@@ -77,6 +77,11 @@ interface Target {
   rawEol: LineEnding;
 }
 
+/** The charset as reports name it: the declared label when it is not one wmflow knows. */
+function charsetLabel(t: Target): string {
+  return t.charset === UNKNOWN_ASCII ? `${t.part.info.charset ?? 'us-ascii'} (unknown; only ASCII is written into it)` : t.charset;
+}
+
 function declined(reason: string): TextInsertion {
   return { strategy: 'separate-part', reason };
 }
@@ -197,7 +202,7 @@ export function appendText(part: MimePart, text: string, position: TextPosition,
   }
   const bytes = encodeAddition(t, addition);
   if (!bytes) {
-    return convertOrDecline(part, `${t.charset} cannot represent the text`, (current) => place(current, text, position, options));
+    return convertOrDecline(part, `${charsetLabel(t)} cannot represent the text`, (current) => place(current, text, position, options));
   }
   return splice(t, bytes, position === 'top' ? t.bom : END, addition, position);
 }
@@ -225,7 +230,7 @@ export function insertTextAt(part: MimePart, text: string, locate: (text: string
   // Offsets in UTF-16/32 text do not map one to one onto bytes: re-encode the whole part.
   if (t.kind === 'wide') return convertOrDecline(part, `${t.charset} text can only be re-encoded whole for an insertion inside it`, insertAt);
   const bytes = encodeAddition(t, text);
-  if (!bytes) return convertOrDecline(part, `${t.charset} cannot represent the text`, insertAt);
+  if (!bytes) return convertOrDecline(part, `${charsetLabel(t)} cannot represent the text`, insertAt);
   // One character per byte: offsets in the view are offsets in the bytes.
   const at = t.bom + locate(t.bytes.toString('latin1', t.bom));
   return splice(t, bytes, Math.min(Math.max(at, t.bom), t.bytes.length), text, 'inside');
