@@ -103,6 +103,17 @@ describe('a bare CR inside a header field', () => {
     expect(plain.remove('X-A')).toBe(1);
   });
 
+  it('rules refuse such edits with the reason in their report and leave the message unchanged', async () => {
+    const hiddenSubject = Buffer.from('From: a@example.org\r\nX-A: 1\rSubject: seen by Python\r\n\r\nbody\r\n', 'latin1');
+    const tag = await run([subjectTagRule({ tag: '[EXT]' })], hiddenSubject);
+    expect(tag.output.equals(hiddenSubject)).toBe(true);
+    expect(tag.reports[0]).toMatchObject({ status: 'skipped' });
+    expect(tag.reports[0]!.reason).toMatch(/cannot set Subject: other parsers see a Subject field behind a bare CR inside the X-A field/);
+    const remove = await run([headerRule({ operations: [{ op: 'remove', name: 'X-A' }, { op: 'add', name: 'X-Checked', value: 'yes' }] })], hiddenSubject);
+    expect(remove.reports[0]!.changes).toEqual([expect.stringMatching(/^left X-A alone: cannot remove X-A: .*bare CR.*\(Subject\)/), 'added X-Checked']);
+    expect(pythonFields(remove.output)).toEqual([...pythonFields(hiddenSubject), ['x-checked', 'yes']]);
+  });
+
   it('adding after a header-only block that ends in a bare CR does not create an empty line', () => {
     const b = new HeaderBlock(Buffer.from('From: a@example.org\r\nSubject: x\r', 'latin1'));
     b.add('X-New', 'v');

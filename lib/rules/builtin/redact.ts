@@ -1,4 +1,4 @@
-import { decodesLosslessly, findReaderBodies, getText, setText, type MimePart } from '../../mime/index.js';
+import { decodesLosslessly, findReaderBodies, getText, MimeError, setText, type MimePart } from '../../mime/index.js';
 import type { Detector } from '../../redaction/detector.js';
 import type { MaskStyle } from '../../redaction/mask.js';
 import { redactHtml, redactText } from '../../redaction/redact-text.js';
@@ -54,6 +54,8 @@ export function redactRule(options: RedactOptions): Rule {
 
       let found = 0;
       let rewrote = 0;
+      /** Places with matches that were left as they are, and why in the notes. */
+      const declined: string[] = [];
       const tally = (where: string, counts: Record<string, number>) => {
         for (const [id, n] of Object.entries(counts)) {
           ctx.count(id, n);
@@ -69,14 +71,19 @@ export function redactRule(options: RedactOptions): Rule {
         if (subject) {
           const r = redactText(subject, options.detectors, mask, textOptions);
           if (tally('the subject', r.counts)) {
-            ctx.message.headers.set('Subject', r.text);
-            rewrote++;
+            try {
+              ctx.message.headers.set('Subject', r.text);
+              rewrote++;
+            } catch (err) {
+              if (!(err instanceof MimeError) || err.code !== 'MIME_AMBIGUOUS_HEADER') throw err;
+              declined.push('the subject');
+              ctx.note(`left the subject unredacted: ${err.message}`);
+            }
           }
         }
       }
       // A body is rewritten only when its text survives re-encoding: bytes invalid in their
       // charset would otherwise come back as U+FFFD. Matches still count (and onFind acts).
-      const declined: string[] = [];
       const write = (part: MimePart, text: string) => {
         if (decodesLosslessly(part)) {
           setText(part, text);
@@ -102,7 +109,7 @@ export function redactRule(options: RedactOptions): Rule {
         });
       }
       if (found && !rewrote && !options.onFind) {
-        return { skipped: `matches found but not redacted in ${declined.join(', ')}: text does not decode losslessly` };
+        return { skipped: `matches found but not redacted in ${declined.join(', ')} (see changes for why)` };
       }
       return found ? undefined : { unchanged: 'nothing to redact' };
     },
