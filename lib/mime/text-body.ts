@@ -70,7 +70,11 @@ const IDENTITY = new Set(['', '7bit', '8bit', 'binary']);
  *   keeps its encoding only if the new bytes are 7-bit with lines of at most 76 octets;
  *   otherwise it becomes quoted-printable (mostly ASCII) or base64, so the result is always
  *   7-bit clean with lines of at most 76 characters.
- * - Line breaks follow the part's style: CRLF, or LF in a bare-LF message.
+ * - Line breaks follow the part's style: CRLF, or LF in a bare-LF message. UTF-16/32 text has
+ *   no CR LF line structure, so its quoted-printable escapes every CR and LF octet.
+ *
+ * This rewrites the whole body: check {@link decodesLosslessly} first when the part's bytes
+ * may not be valid in its charset, and prefer {@link appendText} for additions.
  */
 export function setText(part: MimePart, text: string): SetTextResult {
   assertText(part);

@@ -90,13 +90,21 @@ function rawLineEnding(part: MimePart, raw: Buffer): LineEnding {
   return raw.indexOf(0x0a) >= 0 ? detectLineEnding(raw) : part.headers.eol;
 }
 
+/**
+ * Why text cannot be written into the part at all (not even by converting it): a transfer
+ * encoding other than identity, quoted-printable or base64 (x-uuencode…), whose decoded form
+ * wmflow does not know.
+ */
+function unwritable(part: MimePart): string | undefined {
+  const te = part.info.transferEncoding;
+  if (IDENTITY.has(te) || te === 'quoted-printable' || te === 'base64') return undefined;
+  return `transfer encoding ${JSON.stringify(te)} is not one wmflow can write`;
+}
+
 /** Resolves the part's charset and encoding, or says why text cannot be spliced into it. */
 function target(part: MimePart): Target | string {
   const info = part.info;
   const transferEncoding = info.transferEncoding;
-  if (!IDENTITY.has(transferEncoding) && transferEncoding !== 'quoted-printable' && transferEncoding !== 'base64') {
-    return `transfer encoding ${JSON.stringify(transferEncoding)} is not one wmflow can write`;
-  }
   const raw = part.rawBody();
   const rawEol = rawLineEnding(part, raw);
   const lazyQp = transferEncoding === 'quoted-printable' && raw.length > 4096;
@@ -116,7 +124,7 @@ function target(part: MimePart): Target | string {
   if (kind === 'wide') {
     // A hard line break at the end of quoted-printable is the transport's line end: in UTF-16
     // it would decode to stray CR LF octets (a junk character), so it is not content.
-    if (transferEncoding === 'quoted-printable' && endsWithHardBreak(raw)) bytes = bytes.subarray(0, bytes.length - (bytes[bytes.length - 2] === 0x0d ? 2 : 1));
+    if (transferEncoding === 'quoted-printable' && endsWithHardBreak(raw)) bytes = bytes.subarray(0, bytes.length - rawEol.length);
     const order = byteOrder(charset, bytes);
     if (!order) return `${charset} text without a byte-order mark: its byte order is ambiguous`;
     codec = order;
@@ -193,6 +201,8 @@ function endsWithLineBreak(t: Target): boolean {
  */
 export function appendText(part: MimePart, text: string, position: TextPosition, options: AppendTextOptions = {}): TextInsertion {
   assertText(part);
+  const refused = unwritable(part);
+  if (refused) return declined(refused);
   const t = target(part);
   if (typeof t === 'string') return convertOrDecline(part, t, (current) => place(current, text, position, options));
   let addition = text;
@@ -225,6 +235,8 @@ export function insertTextAt(part: MimePart, text: string, locate: (text: string
     const at = locate(current);
     return current.slice(0, at) + text + current.slice(at);
   };
+  const refused = unwritable(part);
+  if (refused) return declined(refused);
   const t = target(part);
   if (typeof t === 'string') return convertOrDecline(part, t, insertAt);
   // Offsets in UTF-16/32 text do not map one to one onto bytes: re-encode the whole part.

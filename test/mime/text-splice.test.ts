@@ -231,6 +231,13 @@ describe('appendText: charsets that cannot carry the addition', () => {
     expect(m.modified).toBe(false);
   });
 
+  it('an unknown transfer encoding (x-uuencode) is never written into, not even by converting', async () => {
+    const input = message('text/plain; charset=us-ascii', 'x-uuencode', 'begin 644 a.txt\r\n#86)C\r\n`\r\nend\r\n');
+    const { result, out } = await edit(input, (p) => appendText(p, 'x ✓', 'bottom'));
+    expect(result).toEqual({ strategy: 'separate-part', reason: 'transfer encoding "x-uuencode" is not one wmflow can write' });
+    expect(out.equals(input)).toBe(true);
+  });
+
   it('Shift_JIS: a join that would change the meaning of a trailing lead byte is detected', async () => {
     // The body ends with a lone lead byte (0x83): an ASCII byte after it would pair with it.
     const good = Buffer.concat([iconv.encode('日本語', 'shift_jis'), Buffer.from('\r\n')]);
