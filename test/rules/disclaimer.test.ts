@@ -204,6 +204,28 @@ describe('disclaimer splices instead of re-encoding', () => {
     expect(again.changed).toBe(false);
   });
 
+  it('a separate part goes into the enclosing mixed, never into the alternative; the HTML half is spliced', async () => {
+    const input = Buffer.concat([
+      Buffer.from([...head, 'Content-Type: multipart/mixed; boundary=m', '', '--m', 'Content-Type: multipart/alternative; boundary=a', '', '--a', 'Content-Type: text/plain; charset=x-made-up', 'Content-Transfer-Encoding: 8bit', '', ''].join('\r\n')),
+      Buffer.from([0x47, 0x72, 0xfc, 0xdf, 0x65]),
+      Buffer.from(['', '--a', 'Content-Type: text/html; charset=utf-8', '', '<p>Hi</p>', '--a--', '--m', 'Content-Type: application/pdf', 'Content-Transfer-Encoding: base64', '', 'JVBERi0xLjQK', '--m--', ''].join('\r\n')),
+    ]);
+    const rule = disclaimerRule({ text: 'Vertraulich ✓' });
+    const result = await run([rule], input);
+    const m = await parseMessage(result.output);
+    expect(m.root.children.map((c) => c.multipart || c.mediaType)).toEqual(['alternative', 'application/pdf', 'text/plain']);
+    expect(m.root.children[0]!.children.map((c) => c.mediaType)).toEqual(['text/plain', 'text/html']);
+    expect(m.root.children[0]!.children[0]!.rawBody().equals(Buffer.from([0x47, 0x72, 0xfc, 0xdf, 0x65]))).toBe(true);
+    expect(getText(m.root.children[2]!)).toBe('Vertraulich ✓');
+    expect(getText(m.root.children[0]!.children[1]!)).toContain('<p>Vertraulich ✓</p></div>');
+    expect(result.reports[0]!.changes).toEqual([
+      'added HTML disclaimer to part 1.2 (spliced, utf-8, quoted-printable)',
+      expect.stringMatching(/^text disclaimer for part 1.1 needs a separate part/),
+      'added the disclaimer as a separate text/plain part in message',
+    ]);
+    expect((await run([rule], result.output)).changed).toBe(false);
+  });
+
   it('base64 text: decodes to the original bytes followed by the disclaimer bytes', async () => {
     const original = Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x0d, 0x0a]);
     const input = single('text/plain; charset=utf-8', 'base64', Buffer.from(`${original.toString('base64')}\r\n`));
