@@ -101,11 +101,12 @@ function mixedHeader(headers: HeaderBlock, kept: Buffer[], hasMimeVersion: boole
 /**
  * Turns a single-part message (say, a PDF with no text) into a multipart/mixed whose first
  * part is the new body and whose second is the original content, its content headers and body
- * bytes unchanged. Non-content top-level headers keep their bytes and order.
+ * bytes unchanged (with `position: 'last'`, the new part comes second; default `first`).
+ * Non-content top-level headers keep their bytes and order.
  *
  * @returns a new message (re-parsed from the result), marked modified.
  */
-export async function wrapInMixed(message: MimeMessage, content: NewBodyContent): Promise<MimeMessage> {
+export async function wrapInMixed(message: MimeMessage, content: NewBodyContent, options: { position?: 'first' | 'last' } = {}): Promise<MimeMessage> {
   const root = message.root;
   if (root.multipart) {
     throw new MimeError('MIME_UNSUPPORTED_EDIT', 'message is already a multipart: insert a part instead', '');
@@ -115,16 +116,20 @@ export async function wrapInMixed(message: MimeMessage, content: NewBodyContent)
   const { kept, moved, hasMimeVersion } = splitContentFields(root.headers);
   const newPart = await buildBodyPart(content, eol, boundarySeed(message.original));
   const body = root.rawBody();
+  const newSection = [newPart, Buffer.from(`${eol}--${boundary}${eol}`, 'latin1')];
+  const originalSection = [
+    ...moved.map((m) => endLine(m, eol)),
+    Buffer.from(eol),
+    // The line break before the next delimiter is the delimiter's: the body keeps every byte.
+    body,
+    Buffer.from(`${eol}--${boundary}${options.position === 'last' ? '' : '--'}${eol}`, 'latin1'),
+  ];
   const bytes = Buffer.concat([
     mixedHeader(root.headers, kept, hasMimeVersion, boundary),
     Buffer.from(`--${boundary}${eol}`, 'latin1'),
-    newPart,
-    Buffer.from(`${eol}--${boundary}${eol}`, 'latin1'),
-    ...moved.map((m) => endLine(m, eol)),
-    Buffer.from(eol),
-    // The line break before our closing delimiter is the delimiter's: the body keeps every byte.
-    body,
-    Buffer.from(`${eol}--${boundary}--${eol}`, 'latin1'),
+    ...(options.position === 'last'
+      ? [...originalSection, newPart, Buffer.from(`${eol}--${boundary}--${eol}`, 'latin1')]
+      : [...newSection, ...originalSection]),
   ]);
   return (await parseMessage(bytes)).markDerived();
 }

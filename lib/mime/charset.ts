@@ -111,3 +111,71 @@ export function encodeCharset(text: string, charset: string): Buffer | undefined
     return undefined;
   }
 }
+
+/**
+ * How bytes of a charset relate to ASCII, which decides how text may be spliced into them:
+ * - `ascii`: ASCII bytes are ASCII characters and every character stands alone (US-ASCII,
+ *   UTF-8, single-byte charsets): encoded bytes can be joined without looking at neighbours;
+ * - `ascii-stateful`: ASCII-compatible, but a byte's meaning can depend on what came before
+ *   (double-byte charsets such as Shift_JIS, ISO-2022-JP): a join must be checked by decoding;
+ * - `wide`: UTF-16 and UTF-32, whose ASCII characters carry NUL bytes and whose line breaks
+ *   are not CR LF octets;
+ * - `other`: anything else (UTF-7…): never spliced.
+ */
+export type CharsetKind = 'ascii' | 'ascii-stateful' | 'wide' | 'other';
+
+const PROBE = '\t\r\n !"#$%&\'()*+,-./0123456789:;<=>?@ABCXYZ[\\]^_`abcxyz{|}~';
+const kinds = new Map<string, CharsetKind>();
+
+/** The {@link CharsetKind} of a canonical charset name (see {@link canonicalCharset}). */
+export function charsetKind(charset: string): CharsetKind {
+  const known = kinds.get(charset);
+  if (known) return known;
+  let kind: CharsetKind;
+  if (charset === 'us-ascii' || charset === 'utf-8') kind = 'ascii';
+  else if (/^(utf-?(16|32)(le|be)?|ucs-?2|ucs-?4)$/.test(charset)) kind = 'wide';
+  else if (charset === 'iso-2022-jp') kind = 'ascii-stateful';
+  else {
+    try {
+      const ascii = Buffer.from(PROBE, 'latin1');
+      const compatible = iconv.encode(PROBE, charset).equals(ascii) && iconv.decode(ascii, charset) === PROBE;
+      const codec = iconv.getCodec(charset) as unknown as { decodeBuf?: unknown; encodeBuf?: unknown };
+      kind = !compatible ? 'other' : codec.decodeBuf && codec.encodeBuf ? 'ascii' : 'ascii-stateful';
+    } catch {
+      kind = 'other';
+    }
+  }
+  kinds.set(charset, kind);
+  return kind;
+}
+
+/** The iconv-lite codec text in `charset` is read with (Latin-1 is read as windows-1252). */
+function codecName(charset: string): string {
+  return /^(iso-?8859-1|latin-?1|l1)$/.test(charset) ? 'windows-1252' : charset;
+}
+
+/**
+ * Whether `bytes` decode in `charset` (a canonical name, or a charset {@link decodeCharset}
+ * reported) and encode back to exactly the same bytes — the condition for rewriting text
+ * without damaging it. False for bytes invalid in the charset (Latin-1 bytes labelled UTF-8,
+ * which decode to U+FFFD) and for unknown charsets.
+ */
+export function roundTrips(bytes: Buffer, charset: string): boolean {
+  const name = canonicalCharset(charset);
+  if (!name) return false;
+  try {
+    if (name === 'us-ascii') return isAscii(bytes);
+    if (name === 'utf-8') return isValidUtf8(bytes);
+    if (name === 'iso-2022-jp') {
+      const text = Encoding.codeToString(Encoding.convert(bytes, { to: 'UNICODE', from: 'JIS' }));
+      return Buffer.from(Encoding.convert(Encoding.stringToCode(text), { to: 'JIS', from: 'UNICODE' })).equals(bytes);
+    }
+    // UTF-16/32 with no byte order in the name or a BOM: any decoding is a guess.
+    if (/^(utf-?16|utf-?32|ucs-?2|ucs-?4)$/.test(name) && !/^(\xff\xfe|\xfe\xff|\x00\x00\xfe\xff)/.test(bytes.toString('latin1', 0, 4))) return false;
+    const codec = codecName(name);
+    const text = iconv.decode(bytes, codec, { stripBOM: false });
+    return iconv.encode(text, codec, { addBOM: false }).equals(bytes);
+  } catch {
+    return false;
+  }
+}

@@ -5,8 +5,16 @@ import { decodeWords } from './header-value.js';
 
 /** What a part's MIME headers say about its content. */
 export interface ContentInfo {
-  /** `type/subtype`, lower-cased; derived as mailsplit does when Content-Type is missing. */
+  /**
+   * `type/subtype`, lower-cased. Without a Content-Type: `message/rfc822` in a
+   * multipart/digest, else derived as mailsplit does; `text/plain` for an unparseable one.
+   */
   mediaType: string;
+  /**
+   * Where {@link mediaType} came from: the header (`declared`), the default for a part without
+   * one (`default`), or the default that replaces an unparseable one (`invalid`).
+   */
+  typeSource: 'declared' | 'default' | 'invalid';
   /** Content-Type parameters, names lower-cased (RFC 2231 continuations joined and decoded). */
   params: Record<string, string>;
   /** Declared charset, lower-cased, if any. */
@@ -62,27 +70,41 @@ export function readContentType(headers: HeaderBlock): ContentType | undefined {
 function contentTypeOf(value: string): ContentType {
   const parsed = parse(value);
   return {
-    mediaType: (parsed.value || '').toLowerCase().trim() || 'text/plain',
+    mediaType: (parsed.value || '').toLowerCase().trim(),
     params: parsed.params,
     decodedParams: parsed.decodedParams,
   };
 }
 
+/** RFC 2045 `type "/" subtype`, both tokens (no tspecials, spaces or controls). */
+const MEDIA_TYPE = /^[!#$%&'*+\-.^_`{|}~0-9a-z]+\/[!#$%&'*+\-.^_`{|}~0-9a-z]+$/;
+
 /**
- * Reads a part's content headers. The rules are mailparser's (mailsplit's), and the splitter
- * decides multipart and boundary from the same {@link readContentType}, so structure and
- * metadata never disagree: a missing Content-Type is guessed from
- * the file name's extension, else `application/octet-stream` for attachments, else
- * `text/plain` (RFC 2045's default).
+ * Reads a part's content headers. The splitter decides multipart and boundary from the same
+ * {@link readContentType}, so structure and metadata never disagree. Defaults (RFC 2045 §5.2,
+ * RFC 2046 §5.1.5):
+ * - no Content-Type in a direct child of a multipart/digest: `message/rfc822` — an attached
+ *   message, never the reader's text (Python's email and Thunderbird read it so);
+ * - no Content-Type elsewhere: from the file name's extension, else `application/octet-stream`
+ *   for attachments, else `text/plain` (charset us-ascii, the RFC default);
+ * - an unparseable Content-Type (no `type/subtype`): `text/plain` with no parameters, as
+ *   RFC 2045 recommends and Python's email does.
+ *
+ * @param parentMultipart The subtype of the enclosing multipart (`digest`…), if any.
  */
-export function readContentInfo(headers: HeaderBlock): ContentInfo {
+export function readContentInfo(headers: HeaderBlock, parentMultipart?: string | false): ContentInfo {
   const disposition = parse(headers.getFirst('content-disposition'));
   let contentType = readContentType(headers);
+  let typeSource: ContentInfo['typeSource'] = 'declared';
   if (contentType === undefined) {
+    typeSource = 'default';
     const ext = disposition.params.filename ? path.extname(disposition.params.filename).slice(1) : '';
     contentType = contentTypeOf(
-      ext ? libmime.detectMimeType(ext) : /^attachment$/i.test(disposition.value) ? 'application/octet-stream' : 'text/plain',
+      parentMultipart === 'digest' ? 'message/rfc822' : ext ? libmime.detectMimeType(ext) : /^attachment$/i.test(disposition.value) ? 'application/octet-stream' : 'text/plain',
     );
+  } else if (!MEDIA_TYPE.test(contentType.mediaType)) {
+    typeSource = 'invalid';
+    contentType = contentTypeOf('text/plain');
   }
   const mediaType = contentType.mediaType;
 
@@ -98,6 +120,7 @@ export function readContentInfo(headers: HeaderBlock): ContentInfo {
   const cid = headers.getFirst('content-id')?.trim().replace(/^<|>$/g, '');
   return {
     mediaType,
+    typeSource,
     params: contentType.params,
     charset: contentType.params.charset?.toLowerCase().trim() || undefined,
     transferEncoding: cte,

@@ -1,3 +1,4 @@
+import { MimeError } from './errors.js';
 import { decodeWords, formatHeaderField } from './header-value.js';
 import { detectLineEnding, type LineEnding } from './line-ending.js';
 import { isFieldName } from './header-fields.js';
@@ -143,11 +144,16 @@ export class HeaderBlock {
 
   /**
    * Sets a field: the first occurrence is replaced where it stands, later ones are removed;
-   * a missing field is added last.
+   * a missing field is added last. Text after a bare CR in the replaced field stays (see
+   * {@link assertRemovable} for what is refused).
+   *
+   * @throws {MimeError} `MIME_AMBIGUOUS_HEADER` when the edit would change what parsers that
+   *   break lines on a bare CR see as other fields.
    */
   set(name: string, value: string, options: Omit<AddHeaderOptions, 'prepend'> = {}): void {
     const key = name.toLowerCase();
     const index = this.fields.findIndex((f) => f.key === key);
+    this.assertRemovable(this.fields.filter((f, i) => index >= 0 && i > index && f.key === key), 'set', name);
     if (index < 0) {
       this.add(name, value, options);
       return;
@@ -156,20 +162,63 @@ export class HeaderBlock {
     // Keep the original spelling of the name ("Subject" vs "subject") for minimal change.
     const colon = existing.raw.indexOf(0x3a);
     const spelled = existing.raw.subarray(0, colon).toString('latin1').trim();
-    const raw = formatHeaderField(isFieldName(spelled) ? spelled : name, value, this.eol, !options.raw);
+    let raw = formatHeaderField(isFieldName(spelled) ? spelled : name, value, this.eol, !options.raw);
+    // Fields other parsers see after a bare CR stay exactly as they were, behind the new value.
+    const end = headEnd(existing.raw);
+    if (end < existing.raw.length) raw = Buffer.concat([raw.subarray(0, raw.length - this.eol.length), existing.raw.subarray(end)]);
     this.fields[index] = { key, raw };
     this.fields = this.fields.filter((f, i) => i <= index || f.key !== key);
     this.touch();
   }
 
-  /** Removes every field with this name; returns how many were removed. */
+  /**
+   * Removes every field with this name; returns how many were removed.
+   *
+   * @throws {MimeError} `MIME_AMBIGUOUS_HEADER` when one of them hides another field behind a
+   *   bare CR, or the name exists only hidden so.
+   */
   remove(name: string): number {
     const key = name.toLowerCase();
+    this.assertRemovable(this.fields.filter((f) => f.key === key), 'remove', name);
     const before = this.fields.length;
     this.fields = this.fields.filter((f) => f.key !== key);
     const removed = before - this.fields.length;
     if (removed) this.touch();
     return removed;
+  }
+
+  /**
+   * A bare CR (not followed by LF) is a line break to Python's email and many clients, but not
+   * to SMTP, mailsplit or mailparser: `Subject: a<CR>Message-ID: <x>` is one field to us and
+   * two to them. Edits must not change what either side sees as other fields, so:
+   * - {@link set} replaces only what precedes such a bare CR and keeps the rest verbatim;
+   * - removing a field that hides another behind a bare CR (by {@link remove}, or a later
+   *   duplicate dropped by {@link set}) is refused: the hidden field would vanish for some
+   *   parsers or appear for others;
+   * - setting or removing a field that exists only hidden in another is refused: the edit
+   *   could not reach what those parsers see.
+   *
+   * @throws {MimeError} `MIME_AMBIGUOUS_HEADER`.
+   */
+  private assertRemovable(removing: readonly Field[], op: 'set' | 'remove', name: string): void {
+    for (const f of removing) {
+      const end = headEnd(f.raw);
+      if (end < f.raw.length) {
+        const hidden = hiddenFieldNames(f.raw.subarray(end));
+        throw new MimeError(
+          'MIME_AMBIGUOUS_HEADER',
+          `cannot ${op} ${name}: a ${name} field contains a bare CR, which Python's email and many mail clients read as a line break${hidden.length ? ` starting another field (${hidden.join(', ')})` : ''}; removing it would remove that text for them and not for others`,
+        );
+      }
+    }
+    const key = name.toLowerCase();
+    const hider = this.fields.find((f) => f.key !== key && hiddenFieldNames(f.raw.subarray(headEnd(f.raw))).some((h) => h.toLowerCase() === key));
+    if (hider) {
+      throw new MimeError(
+        'MIME_AMBIGUOUS_HEADER',
+        `cannot ${op} ${name}: other parsers see a ${name} field behind a bare CR inside the ${fieldName(hider.raw)} field, which this edit cannot reach without changing what they see`,
+      );
+    }
   }
 
   /**
@@ -211,18 +260,54 @@ export class HeaderBlock {
   private ensureLastFieldEnds(): void {
     const last = this.fields[this.fields.length - 1];
     if (last && last.raw[last.raw.length - 1] !== 0x0a) {
-      last.raw = Buffer.concat([last.raw, Buffer.from(this.eol)]);
+      // A trailing bare CR becomes CRLF: CR + CRLF would be an empty line (end of header) to
+      // parsers that break lines on CR.
+      last.raw = Buffer.concat([last.raw, Buffer.from(last.raw[last.raw.length - 1] === 0x0d ? '\n' : this.eol)]);
       this.revisionCount++;
     }
   }
 }
 
-/** The value of a raw field: after the colon, unfolded, trimmed. */
+/**
+ * The end of what every parser reads as this field: the first bare CR (not followed by LF)
+ * that is not followed by SP/HT. Parsers that break lines on CR see a new line there (another
+ * field, or the end of the header); the rest is the "tail". `raw.length` when there is none.
+ */
+function headEnd(raw: Buffer): number {
+  for (let i = raw.indexOf(0x0d); i >= 0; i = raw.indexOf(0x0d, i + 1)) {
+    const next = raw[i + 1];
+    if (next !== 0x0a && next !== 0x20 && next !== 0x09) return i;
+  }
+  return raw.length;
+}
+
+/** Names of the fields a CR-breaking parser sees in a tail (lines with a colon, not continuations). */
+function hiddenFieldNames(tail: Buffer): string[] {
+  if (!tail.length) return [];
+  const names: string[] = [];
+  for (const line of tail.toString('latin1').split(/\r\n|\r|\n/)) {
+    const m = /^([^\s:]+)\s*:/.exec(line);
+    if (m) names.push(m[1]!);
+  }
+  return names;
+}
+
+/** The name of a raw field as written. */
+function fieldName(raw: Buffer): string {
+  const colon = raw.indexOf(0x3a);
+  return colon < 0 ? '' : raw.subarray(0, colon).toString('latin1').trim();
+}
+
+/**
+ * The value of a raw field: after the colon, up to a bare CR that starts another line for
+ * CR-breaking parsers (see {@link headEnd}), unfolded (CRLF, LF or CR before SP/HT), trimmed.
+ */
 function fieldValue(raw: Buffer): string {
   const colon = raw.indexOf(0x3a);
-  if (colon < 0) return '';
-  return bytesToText(raw.subarray(colon + 1))
-    .replace(/\r?\n(?=[ \t])/g, '')
+  const end = headEnd(raw);
+  if (colon < 0 || colon > end) return '';
+  return bytesToText(raw.subarray(colon + 1, end))
+    .replace(/(?:\r\n|\r|\n)(?=[ \t])/g, '')
     .replace(/[\r\n]+$/, '')
     .trim();
 }

@@ -10,8 +10,17 @@ export { HeaderBlock, type HeaderField, type AddHeaderOptions } from './header-b
 export { MimeError, type MimeErrorCode } from './errors.js';
 export { DEFAULT_LIMITS, type MimeLimits } from './limits.js';
 export { readContentInfo, type ContentInfo } from './content-info.js';
-export { getText, readText, setText, type SetTextResult } from './text-body.js';
-export { decodeCharset, encodeCharset, canonicalCharset, type DecodedText } from './charset.js';
+export { decodesLosslessly, getText, readText, setText, type SetTextResult } from './text-body.js';
+export {
+  appendText,
+  insertTextAt,
+  type AppendTextOptions,
+  type TextInsertion,
+  type TextInsertionStrategy,
+  type TextPosition,
+} from './text-splice.js';
+export { addSeparateTextPart, type SeparatePartResult } from './separate-part.js';
+export { decodeCharset, encodeCharset, canonicalCharset, charsetKind, roundTrips, type CharsetKind, type DecodedText } from './charset.js';
 export { decodeTransfer, encodeTransfer } from './transfer-encoding.js';
 export {
   findReaderBodies,
@@ -28,5 +37,5 @@ export { buildBodyPart, type NewBodyContent } from './build-part.js';
 export { checkLineLengths, findLongLines, reencodeForLineLimit, MAX_LINE_OCTETS, type LongLine } from './line-limit.js';
 export { decodeWords, encodeUnstructured, formatHeaderField, MAX_HEADER_LINE } from './header-value.js';
 export { headerAddresses } from './addresses.js';
-export type { LineEnding } from './line-ending.js';
+export { findBareLineBreaks, type BareLineBreaks, type LineEnding } from './line-ending.js';
 export { isFieldName, UNIQUE_FIELDS, REQUIRED_FIELDS, STRUCTURAL_FIELDS } from './header-fields.js';

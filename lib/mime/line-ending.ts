@@ -15,3 +15,40 @@ export function detectLineEnding(buf: Uint8Array): LineEnding {
 export function normalizeLineBreaks(text: string, eol: LineEnding): string {
   return text.replace(/\r\n|\r|\n/g, eol);
 }
+
+/** Bare line breaks in some bytes (see {@link findBareLineBreaks}). */
+export interface BareLineBreaks {
+  /** CR octets not followed by LF. */
+  bareCr: number;
+  /** LF octets not preceded by CR. */
+  bareLf: number;
+  /** Offsets of the first bare CRs and LFs (at most `maxPositions` of each), in order. */
+  crPositions: number[];
+  lfPositions: number[];
+}
+
+/**
+ * Counts CR and LF octets that are not part of a CRLF pair. Other parsers read a bare CR as a
+ * line break (Python's email splits header lines on it) while SMTP and mailsplit do not, so an
+ * edit that adds one can make parsers disagree; a pre-flight compares the counts of a message
+ * before and after its edits.
+ *
+ * @param maxPositions How many positions of each kind to record (default 16); counts are exact.
+ */
+export function findBareLineBreaks(bytes: Uint8Array, maxPositions = 16): BareLineBreaks {
+  const found: BareLineBreaks = { bareCr: 0, bareLf: 0, crPositions: [], lfPositions: [] };
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = buf.indexOf(0x0d); i >= 0; i = buf.indexOf(0x0d, i + 1)) {
+    if (buf[i + 1] !== 0x0a) {
+      if (found.crPositions.length < maxPositions) found.crPositions.push(i);
+      found.bareCr++;
+    }
+  }
+  for (let i = buf.indexOf(0x0a); i >= 0; i = buf.indexOf(0x0a, i + 1)) {
+    if (i === 0 || buf[i - 1] !== 0x0d) {
+      if (found.lfPositions.length < maxPositions) found.lfPositions.push(i);
+      found.bareLf++;
+    }
+  }
+  return found;
+}

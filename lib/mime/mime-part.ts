@@ -40,12 +40,13 @@ export class MimePart {
   }
 
   /**
-   * Content-Type, transfer encoding, disposition and file name. Parsed once and kept until this
+   * Content-Type, transfer encoding, disposition and file name (with the defaults of the
+   * enclosing multipart: a digest's members are messages). Parsed once and kept until this
    * part's headers change; the object is frozen, since every reader shares it.
    */
   get info(): ContentInfo {
     if (!this.cachedInfo || this.infoRevision !== this.headers.revision) {
-      const info = readContentInfo(this.headers);
+      const info = readContentInfo(this.headers, this.parent?.multipart);
       Object.freeze(info.params);
       this.cachedInfo = Object.freeze(info);
       this.infoRevision = this.headers.revision;

@@ -82,7 +82,8 @@ export function findReaderBodies(message: MimeMessage): ReaderBodies {
         return;
       default: {
         // mixed, report, digest…: the body is the first inline text; later inline texts in a
-        // mixed are shown too, but adding to the first is what readers and Exchange do.
+        // mixed are shown too, but adding to the first is what readers and Exchange do. A
+        // digest's members without a Content-Type are message/rfc822, so never a body here.
         const children = part.children;
         for (const child of children) {
           if (found.text || found.html) {

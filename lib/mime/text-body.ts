@@ -1,4 +1,4 @@
-import { canonicalCharset, decodeCharset, encodeCharset, type DecodedText } from './charset.js';
+import { canonicalCharset, charsetKind, decodeCharset, encodeCharset, roundTrips, type DecodedText } from './charset.js';
 import { setContentTypeParam } from './content-type-param.js';
 import { MimeError } from './errors.js';
 import { normalizeLineBreaks } from './line-ending.js';
@@ -11,7 +11,8 @@ import {
   type WritableTransferEncoding,
 } from './transfer-encoding.js';
 
-function assertText(part: MimePart): void {
+/** @throws {MimeError} `MIME_NOT_TEXT` unless `part` is a text leaf. */
+export function assertText(part: MimePart): void {
   if (!part.isText) {
     throw new MimeError('MIME_NOT_TEXT', `${part.where} is ${part.multipart ? `multipart/${part.multipart}` : part.mediaType}, not a text part`, part.path);
   }
@@ -26,6 +27,25 @@ export function readText(part: MimePart): DecodedText {
   assertText(part);
   const info = part.info;
   return decodeCharset(decodeTransfer(part.rawBody(), info.transferEncoding), info.charset);
+}
+
+/**
+ * Whether the part's text can be rewritten without damage: its bytes (transfer encoding
+ * removed) decode in the charset they are read with and encode back to exactly the same bytes.
+ * False for bytes invalid in their declared charset (Latin-1 labelled UTF-8), unknown charsets
+ * with bytes that no guess round-trips, and non-text parts. Callers that would otherwise write
+ * U+FFFD in place of such bytes should leave the part alone.
+ */
+export function decodesLosslessly(part: MimePart): boolean {
+  if (!part.isText) return false;
+  const info = part.info;
+  const bytes = decodeTransfer(part.rawBody(), info.transferEncoding);
+  const declared = canonicalCharset(info.charset);
+  if (info.charset && !declared) {
+    // Unknown label: only a guess that is exact for these bytes (plain ASCII) is safe.
+    return roundTrips(bytes, 'us-ascii');
+  }
+  return roundTrips(bytes, declared && declared !== 'us-ascii' ? declared : decodeCharset(bytes, declared).charset);
 }
 
 /** Shorthand for `readText(part).text`. */
@@ -50,7 +70,11 @@ const IDENTITY = new Set(['', '7bit', '8bit', 'binary']);
  *   keeps its encoding only if the new bytes are 7-bit with lines of at most 76 octets;
  *   otherwise it becomes quoted-printable (mostly ASCII) or base64, so the result is always
  *   7-bit clean with lines of at most 76 characters.
- * - Line breaks follow the part's style: CRLF, or LF in a bare-LF message.
+ * - Line breaks follow the part's style: CRLF, or LF in a bare-LF message. UTF-16/32 text has
+ *   no CR LF line structure, so its quoted-printable escapes every CR and LF octet.
+ *
+ * This rewrites the whole body: check {@link decodesLosslessly} first when the part's bytes
+ * may not be valid in its charset, and prefer {@link appendText} for additions.
  */
 export function setText(part: MimePart, text: string): SetTextResult {
   assertText(part);
@@ -74,7 +98,8 @@ export function setText(part: MimePart, text: string): SetTextResult {
       transferEncoding === 'base64' || transferEncoding === 'quoted-printable' ? transferEncoding : chooseTransferEncoding(bytes);
     if (target !== transferEncoding) part.headers.set('Content-Transfer-Encoding', target, { raw: true });
     transferEncoding = target;
-    body = encodeTransfer(bytes, target, eol);
+    // UTF-16/32 bytes have no CR LF line structure: quoted-printable must escape every CR and LF.
+    body = encodeTransfer(bytes, target, eol, charsetKind(charset) === 'wide');
     // The top-level body runs to the end of the file; end base64 with a line break as clients do.
     if (target === 'base64' && !part.parent && body.length) body = Buffer.concat([body, Buffer.from(eol)]);
   }

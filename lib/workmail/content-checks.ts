@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ContentPolicy, ContentProblem } from '../core/content-policy.js';
-import { checkLineLengths, findAttachments, MimeError, parseMessage, REQUIRED_FIELDS, UNIQUE_FIELDS, type MimeMessage } from '../mime/index.js';
+import { checkLineLengths, findAttachments, findBareLineBreaks, MimeError, parseMessage, REQUIRED_FIELDS, UNIQUE_FIELDS, type MimeMessage } from '../mime/index.js';
 import { IMMUTABLE_HEADERS, SES_BLOCKED_EXTENSIONS } from './header-policy.js';
 
 export type { ContentProblem };
@@ -33,13 +33,13 @@ function values(message: MimeMessage, name: string): string[] {
   return message.headers.get(name).map((v) => v.replace(/\s+/g, ' ').trim());
 }
 
-/** Whether `bytes` has a CR not followed by LF, and an LF not preceded by CR. */
+/**
+ * Which kinds of bare line break `bytes` has. Kinds, not counts: a bare-LF message legitimately
+ * gains bare LFs when text is added in its own style.
+ */
 function bareLineBreaks(bytes: Buffer): { bareCr: boolean; bareLf: boolean } {
-  let bareCr = false;
-  let bareLf = false;
-  for (let i = bytes.indexOf(0x0d); i >= 0 && !bareCr; i = bytes.indexOf(0x0d, i + 1)) if (bytes[i + 1] !== 0x0a) bareCr = true;
-  for (let i = bytes.indexOf(0x0a); i >= 0 && !bareLf; i = bytes.indexOf(0x0a, i + 1)) if (i === 0 || bytes[i - 1] !== 0x0d) bareLf = true;
-  return { bareCr, bareLf };
+  const found = findBareLineBreaks(bytes, 0);
+  return { bareCr: found.bareCr > 0, bareLf: found.bareLf > 0 };
 }
 
 /** Takes what {@link workmailContentProblems} compares against, from the original tree. */

@@ -139,3 +139,33 @@ describe('processMessage: a sender cannot switch DLP off by shaping the message'
     expect(types(inbound)).toEqual([]);
   });
 });
+
+describe('processMessage: what no rule meant to change keeps its bytes', () => {
+  const disclaimer = parseRulesConfig({ rules: [{ type: 'disclaimer', text: 'Confidential.' }] }, { platform: WORKMAIL_PLATFORM });
+  const go = (bytes: Buffer, rules = disclaimer.rules) => processMessage({ bytes, envelope: outbound, rules, orgDomains: ['example.com'], platform: WORKMAIL_PLATFORM });
+
+  it('Latin-1 bytes labelled utf-8 come out as they went in, the disclaimer added beside them', async () => {
+    const body = Buffer.from('Caf\xe9 cr\xe8me br\xfbl\xe9e\r\n', 'latin1');
+    const bytes = Buffer.concat([mail([...HEAD, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', '']), body]);
+    const out = await go(bytes);
+    expect(out.status).toBe('updated');
+    expect(out.bytes.indexOf(body)).toBeGreaterThan(0);
+    expect(out.bytes.includes(Buffer.from('\uFFFD', 'utf8'))).toBe(false);
+    expect(out.bytes.toString('latin1')).toContain('Confidential.');
+  });
+
+  it('the pre-flight refuses bare CR or LF the original did not have', async () => {
+    const sneaky = { name: 'sneaky', type: 'custom', run: (ctx: { message: { root: { replaceRawBody(b: Buffer): void } } }) => ctx.message.root.replaceRawBody(Buffer.from('one\rtwo\r\n')) };
+    const out = await go(mail([...HEAD, 'Content-Type: text/plain', '', 'hello', '']), [sneaky as never]);
+    expect(out.status).toBe('declined');
+    expect(out.problems.map((p) => p.code)).toContain('BARE_LINE_BREAK');
+    expect(out.bytes.toString()).toContain('hello');
+  });
+
+  it('a digest member without Content-Type is an attached message: never edited', async () => {
+    const member = ['From: x@partner.org', 'Subject: member', '', 'member body, card 4111 1111 1111 1111', ''];
+    const bytes = mail([...HEAD, 'Content-Type: multipart/digest; boundary=d', '', '--d', '', ...member, '--d--', '']);
+    const out = await go(bytes, dlp().rules);
+    expect(out.bytes.indexOf(Buffer.from(member.join('\r\n')))).toBeGreaterThan(0);
+  });
+});

@@ -1,5 +1,8 @@
+import iconv from 'iconv-lite';
+import libqp from 'libqp';
+import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { checkLineLengths, findAttachments, findReaderBodies, getText, parseMessage, detectSecurity } from '../../lib/mime/index.js';
+import { checkLineLengths, findAttachments, findBareLineBreaks, findReaderBodies, getText, parseMessage, detectSecurity } from '../../lib/mime/index.js';
 import { disclaimerRule } from '../../lib/rules/index.js';
 import { diffWindow, partRanges } from '../support/byte-ranges.js';
 import { run } from '../support/run.js';
@@ -52,7 +55,11 @@ describe('disclaimer', () => {
     const ranges = partRanges(before);
     const result = await run([rule()], alternative);
     expect(result.changed).toBe(true);
-    expect(result.reports[0]).toMatchObject({ status: 'applied', changes: ['added text disclaimer to part 1.1', 'added HTML disclaimer to part 1.2'] });
+    // The report says how: spliced into the existing encoding, not re-encoded.
+    expect(result.reports[0]).toMatchObject({
+      status: 'applied',
+      changes: ['added text disclaimer to part 1.1 (spliced, utf-8, quoted-printable)', 'added HTML disclaimer to part 1.2 (spliced, utf-8, quoted-printable)'],
+    });
     const m = await parseMessage(result.output);
     const bodies = findReaderBodies(m);
     expect(getText(bodies.text!)).toBe('Hello there,\r\n\r\nCONFIDENTIAL: for user@example.com only. Sent 2026-11-25.\r\n');
@@ -138,5 +145,93 @@ describe('disclaimer templates', () => {
 
   it('refuses a template with no fixed text', () => {
     expect(() => disclaimerRule({ text: '{{sender}} {{date}}' })).toThrow(/needs some fixed text/);
+  });
+});
+
+describe('disclaimer splices instead of re-encoding', () => {
+  const head = ['From: a@example.org', 'To: user@example.com', 'Date: Mon, 1 Jan 2024 00:00:00 +0000', 'Message-ID: <s@example.org>', 'Subject: s', 'MIME-Version: 1.0'];
+  const single = (ct: string, cte: string, body: Buffer) => Buffer.concat([Buffer.from([...head, `Content-Type: ${ct}`, `Content-Transfer-Encoding: ${cte}`, '', ''].join('\r\n')), body]);
+  const notice = () => disclaimerRule({ text: 'NOTICE: external sender' });
+
+  it('Latin-1 bytes labelled utf-8: every original byte stays, the disclaimer follows (no U+FFFD)', async () => {
+    const body = Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x20, 0x63, 0x72, 0xe8, 0x6d, 0x65, 0x0d, 0x0a]);
+    const input = single('text/plain; charset=utf-8', '8bit', body);
+    const result = await run([notice()], input);
+    expect(result.output.subarray(0, input.length).equals(input)).toBe(true);
+    expect(result.output.subarray(input.length).toString()).toBe('\r\nNOTICE: external sender\r\n');
+    expect(result.reports[0]!.changes).toEqual(['added text disclaimer to message (spliced, utf-8, 8bit)']);
+    expect((await run([notice()], result.output)).changed).toBe(false);
+  });
+
+  it('UTF-16LE quoted-printable: no bare CR or LF, mailparser reads original + disclaimer', async () => {
+    const text = 'Hello world\r\nSecond line\r\n';
+    const qp = [...iconv.encode(text, 'utf-16le')].map((b) => `=${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+    const input = single('text/plain; charset=utf-16le', 'quoted-printable', Buffer.from(`${libqp.wrap(qp, 76)}\r\n`));
+    const result = await run([notice()], input);
+    expect(findBareLineBreaks(result.output)).toMatchObject({ bareCr: 0, bareLf: 0 });
+    expect((await simpleParser(result.output)).text).toBe('Hello world\nSecond line\n\nNOTICE: external sender\n');
+    expect((await run([notice()], result.output)).changed).toBe(false);
+  });
+
+  it('HTML: the bytes before and after the insertion point are the original ones', async () => {
+    const html = Buffer.from('<html><head><title>Grüße</title></head><body><p>Grüße</p></body></html>\r\n');
+    const input = single('text/html; charset=utf-8', '8bit', html);
+    const result = await run([notice()], input);
+    const at = input.indexOf('</body>');
+    expect(result.output.subarray(0, at).equals(input.subarray(0, at))).toBe(true);
+    expect(result.output.subarray(result.output.length - (input.length - at)).equals(input.subarray(at))).toBe(true);
+    expect((await simpleParser(result.output)).html).toContain('<p>Grüße</p><div data-wmflow-disclaimer="disclaimer"><p>NOTICE: external sender</p></div></body>');
+  });
+
+  it('a charset that cannot carry the disclaimer and bytes that do not round-trip: a separate UTF-8 part', async () => {
+    const body = Buffer.from([0x47, 0x72, 0xfc, 0xdf, 0x65, 0x0d, 0x0a]);
+    const input = single('text/plain; charset=x-made-up', '8bit', body);
+    const rule = disclaimerRule({ text: 'Vertraulich ✓' });
+    const result = await run([rule], input);
+    expect(result.reports[0]!.changes).toEqual([
+      expect.stringMatching(/^text disclaimer for message needs a separate part: .*does not decode losslessly/),
+      'added the disclaimer as a separate text/plain part in a new multipart/mixed',
+    ]);
+    const m = await parseMessage(result.output);
+    expect(m.root.multipart).toBe('mixed');
+    const [original, added] = m.root.children;
+    expect(original!.rawBody().equals(body)).toBe(true);
+    expect(original!.headers.getFirst('content-type')).toBe('text/plain; charset=x-made-up');
+    expect(added!.headers.getFirst('content-type')).toMatch(/^text\/plain; charset=utf-8/);
+    expect(getText(added!)).toBe('Vertraulich ✓');
+    // Idempotent: the separate part is recognised.
+    const again = await run([rule], result.output);
+    expect(again.changed).toBe(false);
+  });
+
+  it('a separate part goes into the enclosing mixed, never into the alternative; the HTML half is spliced', async () => {
+    const input = Buffer.concat([
+      Buffer.from([...head, 'Content-Type: multipart/mixed; boundary=m', '', '--m', 'Content-Type: multipart/alternative; boundary=a', '', '--a', 'Content-Type: text/plain; charset=x-made-up', 'Content-Transfer-Encoding: 8bit', '', ''].join('\r\n')),
+      Buffer.from([0x47, 0x72, 0xfc, 0xdf, 0x65]),
+      Buffer.from(['', '--a', 'Content-Type: text/html; charset=utf-8', '', '<p>Hi</p>', '--a--', '--m', 'Content-Type: application/pdf', 'Content-Transfer-Encoding: base64', '', 'JVBERi0xLjQK', '--m--', ''].join('\r\n')),
+    ]);
+    const rule = disclaimerRule({ text: 'Vertraulich ✓' });
+    const result = await run([rule], input);
+    const m = await parseMessage(result.output);
+    expect(m.root.children.map((c) => c.multipart || c.mediaType)).toEqual(['alternative', 'application/pdf', 'text/plain']);
+    expect(m.root.children[0]!.children.map((c) => c.mediaType)).toEqual(['text/plain', 'text/html']);
+    expect(m.root.children[0]!.children[0]!.rawBody().equals(Buffer.from([0x47, 0x72, 0xfc, 0xdf, 0x65]))).toBe(true);
+    expect(getText(m.root.children[2]!)).toBe('Vertraulich ✓');
+    expect(getText(m.root.children[0]!.children[1]!)).toContain('<p>Vertraulich ✓</p></div>');
+    expect(result.reports[0]!.changes).toEqual([
+      'added HTML disclaimer to part 1.2 (spliced, utf-8, quoted-printable)',
+      expect.stringMatching(/^text disclaimer for part 1.1 needs a separate part/),
+      'added the disclaimer as a separate text/plain part in message',
+    ]);
+    expect((await run([rule], result.output)).changed).toBe(false);
+  });
+
+  it('base64 text: decodes to the original bytes followed by the disclaimer bytes', async () => {
+    const original = Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x0d, 0x0a]);
+    const input = single('text/plain; charset=utf-8', 'base64', Buffer.from(`${original.toString('base64')}\r\n`));
+    const result = await run([notice()], input);
+    const m = await parseMessage(result.output);
+    const decoded = Buffer.from(m.root.rawBody().toString('latin1'), 'base64');
+    expect(decoded.equals(Buffer.concat([original, Buffer.from('\r\nNOTICE: external sender\r\n')]))).toBe(true);
   });
 });

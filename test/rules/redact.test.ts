@@ -1,6 +1,9 @@
 import fc from 'fast-check';
+import iconv from 'iconv-lite';
+import libqp from 'libqp';
+import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { findReaderBodies, getText, parseMessage } from '../../lib/mime/index.js';
+import { findBareLineBreaks, findReaderBodies, getText, parseMessage } from '../../lib/mime/index.js';
 import { luhnValid, paymentCard } from '../../lib/redaction/detectors/payment-card.js';
 import { iban } from '../../lib/redaction/detectors/iban.js';
 import { usSsn } from '../../lib/redaction/detectors/us-ssn.js';
@@ -158,5 +161,32 @@ describe('redact rule', () => {
     const m = await parseMessage(first.output);
     const bodies = findReaderBodies(m);
     if (bodies.text) expect(paymentCard.find(getText(bodies.text))).toEqual([]);
+  });
+});
+
+describe('redact rule: bodies that do not decode losslessly', () => {
+  const single = (ct: string, cte: string, body: Buffer) =>
+    Buffer.concat([Buffer.from(['From: a@example.com', 'To: b@example.org', 'Subject: s', `Content-Type: ${ct}`, `Content-Transfer-Encoding: ${cte}`, '', ''].join('\r\n')), body]);
+
+  it('Latin-1 bytes labelled utf-8: left as they are, with the reason reported; onFind still acts', async () => {
+    const body = Buffer.concat([Buffer.from([0x43, 0x61, 0x66, 0xe9]), Buffer.from(' card 4111 1111 1111 1111\r\n')]);
+    const input = single('text/plain; charset=utf-8', '8bit', body);
+    const plain = await run([redactRule({ detectors: all })], input);
+    expect(plain.output.equals(input)).toBe(true);
+    expect(plain.reports[0]).toMatchObject({ status: 'skipped', counts: { 'payment-card': 1 } });
+    expect(plain.reports[0]!.reason).toMatch(/not redacted in message \(see changes for why\)/);
+    expect(plain.reports[0]!.changes).toContainEqual(expect.stringMatching(/left message unredacted: its bytes are not valid utf-8/));
+    const bounce = await run([redactRule({ detectors: all, onFind: { action: 'BOUNCE' } })], input);
+    expect(bounce.output.equals(input)).toBe(true);
+    expect(bounce.actions).toEqual([{ type: 'BOUNCE', bounceMessage: 'Message blocked: it contains sensitive data.' }]);
+  });
+
+  it('UTF-16LE quoted-printable: redacted, re-encoded without bare CR or LF octets', async () => {
+    const text = 'Card 4111 1111 1111 1111\r\nthanks\r\n';
+    const qp = [...iconv.encode(text, 'utf-16le')].map((b) => `=${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+    const input = single('text/plain; charset=utf-16le', 'quoted-printable', Buffer.from(libqp.wrap(qp, 76)));
+    const result = await run([redactRule({ detectors: all })], input);
+    expect(findBareLineBreaks(result.output)).toMatchObject({ bareCr: 0, bareLf: 0 });
+    expect((await simpleParser(result.output)).text).toBe('Card [REDACTED]\nthanks\n');
   });
 });

@@ -1,7 +1,17 @@
 import { WmflowError } from '../../errors.js';
-import { insertHtmlFragment } from '../../html/body-insertion.js';
+import { findInsertionPoint } from '../../html/body-insertion.js';
 import { escapeHtml } from '../../html/escape.js';
-import { findReaderBodies, getText, insertBodyPart, setText, wrapInMixed, type MimePart } from '../../mime/index.js';
+import {
+  addSeparateTextPart,
+  appendText,
+  findReaderBodies,
+  getText,
+  insertBodyPart,
+  insertTextAt,
+  wrapInMixed,
+  type MimePart,
+  type TextInsertion,
+} from '../../mime/index.js';
 import type { Condition } from '../condition.js';
 import type { Rule, RuleContext } from '../rule.js';
 import { hasFixedText, renderTemplate, templatePattern, templateValues } from '../template.js';
@@ -25,6 +35,11 @@ export interface DisclaimerOptions {
 
 /** Attribute marking wmflow's HTML disclaimer, so a second pass recognises it. */
 const MARKER = 'data-wmflow-disclaimer';
+
+/** An inline text/plain leaf (where a separate disclaimer part would be). */
+function isInlinePlainText(part: MimePart): boolean {
+  return part.isText && part.mediaType === 'text/plain' && part.info.disposition !== 'attachment';
+}
 
 function textToHtml(text: string): string {
   return `<p>${escapeHtml(text).replace(/\r?\n/g, '<br>')}</p>`;
@@ -55,23 +70,25 @@ export function disclaimerRule(options: DisclaimerOptions): Rule {
     };
   };
 
-  const addToText = (part: MimePart, text: string): boolean => {
-    const current = getText(part);
-    if (textPattern.test(current)) return false;
+  /** Adds the text disclaimer by splicing; undefined when it is already there. */
+  const addToText = (part: MimePart, text: string): TextInsertion | undefined => {
+    if (textPattern.test(getText(part))) return undefined;
     const flowed = /^flowed$/i.test(part.info.params.format ?? '');
     // Flowed text: a trailing space would join our lines to the next (RFC 3676).
     const block = flowed ? text.replace(/[ \t]+$/gm, '') : text;
-    const next = position === 'top' ? `${block}\n\n${current}` : `${current}${/\n$/.test(current) || !current ? '' : '\n'}\n${block}\n`;
-    setText(part, next);
-    return true;
+    return appendText(part, block, position, { paragraph: true });
   };
 
-  const addToHtml = (part: MimePart, fragment: string): boolean => {
-    const current = getText(part);
-    if (current.includes(marker)) return false;
-    setText(part, insertHtmlFragment(current, fragment, position));
-    return true;
+  /** Adds the HTML disclaimer inside `<body>` by splicing; undefined when it is already there. */
+  const addToHtml = (part: MimePart, fragment: string): TextInsertion | undefined => {
+    if (getText(part).includes(marker)) return undefined;
+    return insertTextAt(part, fragment, (html) => findInsertionPoint(html, position));
   };
+
+  const describe = (what: string, part: MimePart, r: TextInsertion) =>
+    r.strategy === 'separate-part'
+      ? `${what} disclaimer for ${part.where} needs a separate part: ${r.reason}`
+      : `added ${what} disclaimer to ${part.where} (${r.strategy}, ${r.charset}, ${r.transferEncoding})`;
 
   return {
     name,
@@ -85,7 +102,8 @@ export function disclaimerRule(options: DisclaimerOptions): Rule {
       const bodies = findReaderBodies(ctx.message);
       if (!bodies.text && !bodies.html) {
         const root = ctx.message.root;
-        if (root.multipart === 'mixed') {
+        // A digest's members are attached messages, never edited; a new first part is not one.
+        if (root.multipart === 'mixed' || root.multipart === 'digest') {
           await insertBodyPart(ctx.message, root, rendered, 'first');
           ctx.note('message had no text body: added one with the disclaimer');
         } else if (!root.multipart) {
@@ -97,13 +115,37 @@ export function disclaimerRule(options: DisclaimerOptions): Rule {
         return undefined;
       }
       let added = 0;
-      if (bodies.text && addToText(bodies.text, rendered.text)) {
-        ctx.note(`added text disclaimer to ${bodies.text.where}`);
-        added++;
+      let separate: MimePart | undefined;
+      const why: string[] = [];
+      for (const [what, part, r] of [
+        ['text', bodies.text, bodies.text && addToText(bodies.text, rendered.text)],
+        ['HTML', bodies.html, bodies.html && addToHtml(bodies.html, rendered.html)],
+      ] as const) {
+        if (!part || !r) continue;
+        if (r.strategy === 'separate-part') {
+          separate ??= part;
+          why.push(describe(what, part, r));
+        } else {
+          ctx.note(describe(what, part, r));
+          added++;
+        }
       }
-      if (bodies.html && addToHtml(bodies.html, rendered.html)) {
-        ctx.note(`added HTML disclaimer to ${bodies.html.where}`);
-        added++;
+      // A separate part added by an earlier pass carries it already (idempotence).
+      if (separate && ctx.message.parts().some((p) => p !== separate && isInlinePlainText(p) && textPattern.test(getText(p)))) {
+        separate = undefined;
+      }
+      if (separate) {
+        // One text/plain UTF-8 part carries the disclaimer for whichever body could not.
+        const r = await addSeparateTextPart(ctx.message, separate, rendered.text, position);
+        if ('reason' in r) {
+          if (!added) return { skipped: `cannot add the disclaimer: ${why.join('; ')}; ${r.reason}` };
+          ctx.note(`no separate disclaimer part: ${r.reason}`);
+        } else {
+          if (r.replaced) ctx.replaceMessage(r.message);
+          for (const w of why) ctx.note(w);
+          ctx.note(`added the disclaimer as a separate text/plain part in ${r.where}`);
+          added++;
+        }
       }
       return added ? undefined : { unchanged: 'disclaimer already present' };
     },

@@ -1,4 +1,5 @@
 import { WmflowError } from '../../errors.js';
+import { MimeError } from '../../mime/index.js';
 import type { Condition } from '../condition.js';
 import { GENERIC_PLATFORM, type RulePlatform } from '../platform.js';
 import type { Rule } from '../rule.js';
@@ -44,20 +45,28 @@ export function headerRule(options: HeaderRuleOptions, platform: RulePlatform = 
     run(ctx) {
       const values = templateValues(ctx);
       const headers = ctx.message.headers;
+      let refused = 0;
       for (const o of options.operations) {
-        if (o.op === 'remove') {
-          const removed = headers.remove(o.name);
-          if (removed) ctx.note(`removed ${removed} ${o.name} header(s)`);
-          continue;
+        try {
+          if (o.op === 'remove') {
+            const removed = headers.remove(o.name);
+            if (removed) ctx.note(`removed ${removed} ${o.name} header(s)`);
+            continue;
+          }
+          const value = renderTemplate(o.value, values);
+          if (o.op === 'set' && headers.getDecoded(o.name).length === 1 && headers.getDecoded(o.name)[0] === value) continue;
+          if (o.op === 'add' && headers.getDecoded(o.name).includes(value)) continue; // idempotent on re-runs
+          if (o.op === 'set') headers.set(o.name, value);
+          else headers.add(o.name, value);
+          ctx.note(`${o.op === 'set' ? 'set' : 'added'} ${o.name}`);
+        } catch (err) {
+          // A field other parsers read differently (a bare CR): leave it, say why, go on.
+          if (!(err instanceof MimeError) || err.code !== 'MIME_AMBIGUOUS_HEADER') throw err;
+          ctx.note(`left ${o.name} alone: ${err.message}`);
+          refused++;
         }
-        const value = renderTemplate(o.value, values);
-        if (o.op === 'set' && headers.getDecoded(o.name).length === 1 && headers.getDecoded(o.name)[0] === value) continue;
-        if (o.op === 'add' && headers.getDecoded(o.name).includes(value)) continue; // idempotent on re-runs
-        if (o.op === 'set') headers.set(o.name, value);
-        else headers.add(o.name, value);
-        ctx.note(`${o.op === 'set' ? 'set' : 'added'} ${o.name}`);
       }
-      return undefined;
+      return refused === options.operations.length ? { skipped: 'every header operation was refused (see changes)' } : undefined;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { findReaderBodies, getText, setText } from '../../mime/index.js';
+import { decodesLosslessly, findReaderBodies, getText, MimeError, setText, type MimePart } from '../../mime/index.js';
 import type { Detector } from '../../redaction/detector.js';
 import type { MaskStyle } from '../../redaction/mask.js';
 import { redactHtml, redactText } from '../../redaction/redact-text.js';
@@ -67,6 +67,9 @@ export function redactRule(options: RedactOptions): Rule {
       if (fallback) return fallback.result;
 
       let found = 0;
+      let rewrote = 0;
+      /** Places with matches that were left as they are, and why in the notes. */
+      const declined: string[] = [];
       const tally = (where: string, counts: Record<string, number>) => {
         for (const [id, n] of Object.entries(counts)) {
           ctx.count(id, n);
@@ -81,20 +84,43 @@ export function redactRule(options: RedactOptions): Rule {
         const subject = ctx.message.headers.getDecoded('subject')[0];
         if (subject) {
           const r = redactText(subject, options.detectors, mask, textOptions);
-          if (tally('the subject', r.counts)) ctx.message.headers.set('Subject', r.text);
+          if (tally('the subject', r.counts)) {
+            try {
+              ctx.message.headers.set('Subject', r.text);
+              rewrote++;
+            } catch (err) {
+              if (!(err instanceof MimeError) || err.code !== 'MIME_AMBIGUOUS_HEADER') throw err;
+              declined.push('the subject');
+              ctx.note(`left the subject unredacted: ${err.message}`);
+            }
+          }
         }
       }
+      // A body is rewritten only when its text survives re-encoding: bytes invalid in their
+      // charset would otherwise come back as U+FFFD. Matches still count (and onFind acts).
+      const write = (part: MimePart, text: string) => {
+        if (decodesLosslessly(part)) {
+          setText(part, text);
+          rewrote++;
+        } else {
+          declined.push(part.where);
+          ctx.note(`left ${part.where} unredacted: its bytes are not valid ${part.info.charset ?? 'us-ascii'}, so rewriting it would damage its text`);
+        }
+      };
       const bodies = findReaderBodies(ctx.message);
       if (scopes.has('text') && bodies.text) {
         const r = redactText(getText(bodies.text), options.detectors, mask, textOptions);
-        if (tally(bodies.text.where, r.counts)) setText(bodies.text, r.text);
+        if (tally(bodies.text.where, r.counts)) write(bodies.text, r.text);
       }
       if (scopes.has('html') && bodies.html) {
         const r = redactHtml(getText(bodies.html), options.detectors, mask, { ...textOptions, attributes: options.attributes ?? false });
-        if (tally(bodies.html.where, r.counts)) setText(bodies.html, r.html);
+        if (tally(bodies.html.where, r.counts)) write(bodies.html, r.html);
       }
       const action = found ? findAction() : undefined;
       if (action) ctx.requestAction(action);
+      if (found && !rewrote && !options.onFind) {
+        return { skipped: `matches found but not redacted in ${declined.join(', ')} (see changes for why)` };
+      }
       return found ? undefined : { unchanged: 'nothing to redact' };
     },
     onUninspectable(env) {

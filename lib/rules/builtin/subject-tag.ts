@@ -1,3 +1,4 @@
+import { MimeError } from '../../mime/index.js';
 import type { Condition } from '../condition.js';
 import type { Rule } from '../rule.js';
 
@@ -48,7 +49,13 @@ export function subjectTagRule(options: SubjectTagOptions): Rule {
       const subject = ctx.message.headers.getDecoded('subject')[0] ?? '';
       if (hasTag(subject, tag, position)) return { unchanged: 'subject already tagged' };
       const next = !subject ? tag : position === 'prefix' ? `${tag} ${subject}` : `${subject} ${tag}`;
-      ctx.message.headers.set('Subject', next);
+      try {
+        ctx.message.headers.set('Subject', next);
+      } catch (err) {
+        // A Subject other parsers read differently (behind a bare CR): leave it, say why.
+        if (err instanceof MimeError && err.code === 'MIME_AMBIGUOUS_HEADER') return { skipped: err.message };
+        throw err;
+      }
       ctx.note(`tagged subject with ${tag}`);
       return undefined;
     },
