@@ -24,6 +24,8 @@ export { decodeCharset, encodeCharset, canonicalCharset, charsetKind, roundTrips
 export { decodeTransfer, encodeTransfer } from './transfer-encoding.js';
 export {
   findReaderBodies,
+  findReadableParts,
+  type ReadablePart,
   findAttachments,
   findRelatedParts,
   findCalendarParts,

@@ -190,3 +190,35 @@ export function detectSecurity(message: MimeMessage): SecurityInfo {
   }
   return info;
 }
+
+/** Text types a person opens as text when they come as attachments. */
+const READABLE_ATTACHMENT_TYPES = new Set(['text/plain', 'text/html', 'text/csv', 'text/tab-separated-values', 'text/calendar', 'text/vcard', 'text/x-vcard']);
+
+/** A part whose text a person can read. */
+export interface ReadablePart {
+  part: MimePart;
+  /** `body`: shown inline as the message's text; `attachment`: a text file the reader opens. */
+  kind: 'body' | 'attachment';
+}
+
+/**
+ * Every part whose text a person can read, in byte order: every inline text/plain and text/html
+ * leaf (the reader bodies and any further inline text), and text attachments (plain, HTML, CSV,
+ * calendar, vCard). Never inside attached messages (opaque) or encrypted content, nor the
+ * signature of a signed message. What DLP must look at, beyond the subject and file names.
+ */
+export function findReadableParts(message: MimeMessage): ReadablePart[] {
+  const out: ReadablePart[] = [];
+  const walk = (part: MimePart): void => {
+    if (part.multipart === 'encrypted') return;
+    if (part.multipart) {
+      for (const child of part.children) if (!isProtectionPart(child)) walk(child);
+      return;
+    }
+    const type = part.mediaType;
+    if ((type === 'text/plain' || type === 'text/html') && isInlineBody(part, type)) out.push({ part, kind: 'body' });
+    else if (READABLE_ATTACHMENT_TYPES.has(type)) out.push({ part, kind: 'attachment' });
+  };
+  walk(message.root);
+  return out;
+}

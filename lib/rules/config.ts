@@ -153,7 +153,7 @@ export const BUILTIN_RULE_TYPES: Record<string, RuleType> = {
       .object({
         ...common,
         detectors: z.array(detectorSpec).min(1),
-        scopes: z.array(z.enum(['subject', 'text', 'html'])).min(1).optional(),
+        scopes: z.array(z.enum(['subject', 'text', 'html', 'attachments'])).min(1).optional(),
         mask: z
           .discriminatedUnion('style', [
             z.object({ style: z.literal('full'), replacement: z.string().max(100).optional() }).strict(),

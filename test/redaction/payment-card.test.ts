@@ -57,9 +57,12 @@ describe('payment-card', () => {
     expect(values('x_4111111111111111_x (4111111111111111)')).toEqual(['4111111111111111', '4111111111111111']);
   });
 
-  it('needs one kind of separator, single, between groups of a card grouping', () => {
-    expect(values('4111 1111-1111 1111')).toEqual([]); // mixed
-    expect(values('4111  1111  1111  1111')).toEqual([]); // doubled
+  it('finds groups split by dots, doubled spaces, or spaces and dashes mixed; not other groupings', () => {
+    for (const written of ['4111 1111-1111 1111', '4111  1111  1111  1111', '4111.1111.1111.1111', '4111 - 1111 - 1111 - 1111', '4111-1111 1111.1111']) {
+      expect(values(`card: ${written} thanks`)).toEqual([written]);
+    }
+    expect(values('4111    1111 1111 1111')).toEqual([]); // a gap of four is two fields, not one number
+    expect(values('4111_1111_1111_1111')).toEqual([]);
     expect(values('41 11 11 11 11 11 11 11')).toEqual([]); // not a card grouping
     expect(values('411 111 111 111 1111')).toEqual([]);
     expect(values('4111\u00a01111\u00a01111\u00a01111')).toEqual(['4111\u00a01111\u00a01111\u00a01111']);

@@ -14,6 +14,17 @@ export function separatorKind(s: string): SeparatorKind | undefined {
   return undefined;
 }
 
+/**
+ * Whether `s` separates two digit groups of a number as people (and obfuscating senders) write
+ * them: one to three characters, each a space, a dash or a dot — `4111.1111`, `4111  1111`,
+ * `4111 - 1111`. Longer gaps or other characters end the number.
+ */
+export function isLooseSeparator(s: string): boolean {
+  if (s.length === 0 || s.length > 3) return false;
+  for (const c of s) if (!SPACES.has(c) && !DASHES.has(c) && c !== '.') return false;
+  return true;
+}
+
 /** Whether `c` (one UTF-16 unit, possibly undefined past the ends) is an ASCII letter or digit. */
 export function isAsciiAlnum(c: string | undefined): boolean {
   if (c === undefined || c.length === 0) return false;

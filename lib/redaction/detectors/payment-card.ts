@@ -1,5 +1,5 @@
 import type { Detector, DetectorMatch } from '../detector.js';
-import { isAsciiAlnum, separatorKind, type SeparatorKind } from './characters.js';
+import { isAsciiAlnum, isLooseSeparator } from './characters.js';
 
 /** Luhn (mod 10) check over a string of ASCII digits. */
 export function luhnValid(digits: string): boolean {
@@ -52,7 +52,8 @@ function groupingValid(lengths: readonly number[]): boolean {
 
 /**
  * Payment card numbers (PANs): 13–19 digits, either unbroken or in groups (see above) split by
- * single spaces (also no-break spaces) or single dashes, one kind per number; a known issuer
+ * up to three spaces (also no-break spaces), dashes or dots, mixed as a sender likes (a sender
+ * must not slip a number past DLP by writing `4111.1111.1111.1111`); a known issuer
  * prefix and length; a valid Luhn check digit. Never part of a longer digit run or a word
  * (`94111111111111111`, `ID4111111111111111`): a digit group is taken whole or not at all. A
  * number written in groups may start or end at a group boundary of a longer grouped sequence.
@@ -69,15 +70,10 @@ export const paymentCard: Detector = {
       let best = -1;
       if (!isAsciiAlnum(text[first.start - 1])) {
         let digits = '';
-        let kind: SeparatorKind | undefined;
         const lengths: number[] = [];
         for (let j = i; j < runs.length; j++) {
           const run = runs[j]!;
-          if (j > i) {
-            const sep = separatorKind(text.slice(runs[j - 1]!.end, run.start));
-            if (!sep || (kind && sep !== kind)) break;
-            kind = sep;
-          }
+          if (j > i && !isLooseSeparator(text.slice(runs[j - 1]!.end, run.start))) break;
           digits += text.slice(run.start, run.end);
           lengths.push(run.end - run.start);
           if (digits.length > 19) break;

@@ -1,4 +1,4 @@
-import { decodesLosslessly, findReaderBodies, getText, MimeError, setText, type MimePart } from '../../mime/index.js';
+import { decodesLosslessly, findAttachments, findReadableParts, getText, MimeError, setText, type MimePart } from '../../mime/index.js';
 import type { Detector } from '../../redaction/detector.js';
 import type { MaskStyle } from '../../redaction/mask.js';
 import { redactHtml, redactText } from '../../redaction/redact-text.js';
@@ -9,14 +9,19 @@ import { handleProtected, type ProtectedFallback } from './protected-fallback.js
 import type { UninspectableChoice } from './uninspectable.js';
 
 /** Where the redact rule looks. */
-export type RedactScope = 'subject' | 'text' | 'html';
+export type RedactScope = 'subject' | 'text' | 'html' | 'attachments';
 
 /** Options of the `redact` rule. */
 export interface RedactOptions {
   name?: string;
   when?: Condition;
   detectors: Detector[];
-  /** Default: all three. */
+  /**
+   * Where matches are masked: the subject, text and HTML bodies, and text attachments (CSV,
+   * calendar, vCard, plain text, HTML files). Detection always covers all of them and the
+   * decoded attachment file names, so `onFind` sees every finding.
+   * @default ['subject', 'text', 'html']
+   */
   scopes?: RedactScope[];
   /** Default: full replacement with `[REDACTED]`. */
   mask?: MaskStyle;
@@ -41,9 +46,11 @@ export interface RedactOptions {
 const FOUND_BOUNCE = 'Message blocked: it contains sensitive data.';
 
 /**
- * Masks sensitive data in the subject and the reader's text and HTML bodies (text only in HTML:
- * never tags, comments, scripts; attributes and URLs only when asked). Counts per detector go
- * to the report. Idempotent: masked output contains nothing a detector finds again.
+ * Finds sensitive data in everything a person can read — the subject, every inline text and
+ * HTML part, text attachments and attachment file names — and masks it where `scopes` say
+ * (text only in HTML: never tags, comments, scripts; attributes and URLs only when asked).
+ * Counts per detector go to the report and `onFind` sees every finding. Idempotent: masked
+ * output contains nothing a detector finds again.
  */
 export function redactRule(options: RedactOptions): Rule {
   const scopes = new Set(options.scopes ?? ['subject', 'text', 'html']);
@@ -70,11 +77,14 @@ export function redactRule(options: RedactOptions): Rule {
       let rewrote = 0;
       /** Places with matches that were left as they are, and why in the notes. */
       const declined: string[] = [];
-      const tally = (where: string, counts: Record<string, number>) => {
+      const count = (counts: Record<string, number>) => {
         for (const [id, n] of Object.entries(counts)) {
           ctx.count(id, n);
           found += n;
         }
+      };
+      const tally = (where: string, counts: Record<string, number>) => {
+        count(counts);
         const total = Object.values(counts).reduce((a, b) => a + b, 0);
         if (total) ctx.note(`redacted ${total} match(es) in ${where}`);
         return total > 0;
@@ -107,18 +117,33 @@ export function redactRule(options: RedactOptions): Rule {
           ctx.note(`left ${part.where} unredacted: its bytes are not valid ${part.info.charset ?? 'us-ascii'}, so rewriting it would damage its text`);
         }
       };
-      const bodies = findReaderBodies(ctx.message);
-      if (scopes.has('text') && bodies.text) {
-        const r = redactText(getText(bodies.text), options.detectors, mask, textOptions);
-        if (tally(bodies.text.where, r.counts)) write(bodies.text, r.text);
+      // Everything a person can read: every inline text and HTML part and text attachments.
+      for (const { part, kind } of findReadableParts(ctx.message)) {
+        const html = part.mediaType === 'text/html';
+        const masks = kind === 'attachment' ? scopes.has('attachments') : scopes.has(html ? 'html' : 'text');
+        const text = getText(part);
+        const r = html ? redactHtml(text, options.detectors, mask, { ...textOptions, attributes: options.attributes ?? false }) : redactText(text, options.detectors, mask, textOptions);
+        const n = Object.values(r.counts).reduce((x, y) => x + y, 0);
+        if (!n) continue;
+        if (masks) {
+          if (tally(part.where, r.counts)) write(part, 'html' in r ? r.html : r.text);
+        } else {
+          count(r.counts);
+          ctx.note(`found ${n} match(es) in ${part.where} (${kind === 'attachment' ? 'an attachment' : 'a body'} outside the rule's scopes: not masked)`);
+        }
       }
-      if (scopes.has('html') && bodies.html) {
-        const r = redactHtml(getText(bodies.html), options.detectors, mask, { ...textOptions, attributes: options.attributes ?? false });
-        if (tally(bodies.html.where, r.counts)) write(bodies.html, r.html);
+      // File names are read too (`card-4111111111111111.pdf`); they are reported, not renamed.
+      for (const att of findAttachments(ctx.message)) {
+        if (!att.filename) continue;
+        const r = redactText(att.filename, options.detectors, mask, textOptions);
+        const n = Object.values(r.counts).reduce((x, y) => x + y, 0);
+        if (!n) continue;
+        count(r.counts);
+        ctx.note(`found ${n} match(es) in the file name of ${att.part.where} (not renamed)`);
       }
       const action = found ? findAction() : undefined;
       if (action) ctx.requestAction(action);
-      if (found && !rewrote && !options.onFind) {
+      if (found && !rewrote && declined.length && !options.onFind) {
         return { skipped: `matches found but not redacted in ${declined.join(', ')} (see changes for why)` };
       }
       return found ? undefined : { unchanged: 'nothing to redact' };
