@@ -77,26 +77,35 @@ export function redactRule(options: RedactOptions): Rule {
       let rewrote = 0;
       /** Places with matches that were left as they are, and why in the notes. */
       const declined: string[] = [];
+      const total = (counts: Record<string, number>) => Object.values(counts).reduce((x, y) => x + y, 0);
       const count = (counts: Record<string, number>) => {
         for (const [id, n] of Object.entries(counts)) {
           ctx.count(id, n);
           found += n;
         }
       };
-      const tally = (where: string, counts: Record<string, number>) => {
-        count(counts);
-        const total = Object.values(counts).reduce((a, b) => a + b, 0);
-        if (total) ctx.note(`redacted ${total} match(es) in ${where}`);
-        return total > 0;
+      // Detection sees URLs and attributes too (a number in a link is readable, and would
+      // otherwise slip past onFind); masking touches them only when the rule says so.
+      const detectText = (text: string) => redactText(text, options.detectors, mask, { urls: true });
+      const detectHtml = (html: string) => redactHtml(html, options.detectors, mask, { urls: true, attributes: true });
+      /** Counts what `detected` found, notes what `masked` masked and what it left; true when it masked some. */
+      const report = (where: string, detected: Record<string, number>, masked: Record<string, number> | undefined, why: string) => {
+        count(detected);
+        const n = total(detected);
+        const m = masked ? total(masked) : 0;
+        if (m) ctx.note(`redacted ${m} match(es) in ${where}`);
+        if (n > m) ctx.note(`found ${n - m} match(es) in ${where} not masked (${masked ? 'in URLs or attributes, which the rule leaves' : why})`);
+        return m > 0;
       };
 
-      if (scopes.has('subject')) {
+      {
         const subject = ctx.message.headers.getDecoded('subject')[0];
-        if (subject) {
-          const r = redactText(subject, options.detectors, mask, textOptions);
-          if (tally('the subject', r.counts)) {
+        const detected = subject ? detectText(subject).counts : {};
+        if (subject && total(detected)) {
+          const masked = scopes.has('subject') ? redactText(subject, options.detectors, mask, textOptions) : undefined;
+          if (report('the subject', detected, masked?.counts, "the subject is outside the rule's scopes") && masked) {
             try {
-              ctx.message.headers.set('Subject', r.text);
+              ctx.message.headers.set('Subject', masked.text);
               rewrote++;
             } catch (err) {
               if (!(err instanceof MimeError) || err.code !== 'MIME_AMBIGUOUS_HEADER') throw err;
@@ -122,24 +131,24 @@ export function redactRule(options: RedactOptions): Rule {
         const html = part.mediaType === 'text/html';
         const masks = kind === 'attachment' ? scopes.has('attachments') : scopes.has(html ? 'html' : 'text');
         const text = getText(part);
-        const r = html ? redactHtml(text, options.detectors, mask, { ...textOptions, attributes: options.attributes ?? false }) : redactText(text, options.detectors, mask, textOptions);
-        const n = Object.values(r.counts).reduce((x, y) => x + y, 0);
-        if (!n) continue;
-        if (masks) {
-          if (tally(part.where, r.counts)) write(part, 'html' in r ? r.html : r.text);
-        } else {
-          count(r.counts);
-          ctx.note(`found ${n} match(es) in ${part.where} (${kind === 'attachment' ? 'an attachment' : 'a body'} outside the rule's scopes: not masked)`);
-        }
+        const detected = (html ? detectHtml(text) : detectText(text)).counts;
+        if (!total(detected)) continue;
+        const masked = !masks
+          ? undefined
+          : html
+            ? (() => {
+                const r = redactHtml(text, options.detectors, mask, { ...textOptions, attributes: options.attributes ?? false });
+                return { counts: r.counts, text: r.html };
+              })()
+            : redactText(text, options.detectors, mask, textOptions);
+        const why = `${kind === 'attachment' ? 'an attachment' : 'a body'} outside the rule's scopes`;
+        if (report(part.where, detected, masked?.counts, why) && masked) write(part, masked.text);
       }
       // File names are read too (`card-4111111111111111.pdf`); they are reported, not renamed.
       for (const att of findAttachments(ctx.message)) {
         if (!att.filename) continue;
-        const r = redactText(att.filename, options.detectors, mask, textOptions);
-        const n = Object.values(r.counts).reduce((x, y) => x + y, 0);
-        if (!n) continue;
-        count(r.counts);
-        ctx.note(`found ${n} match(es) in the file name of ${att.part.where} (not renamed)`);
+        const detected = detectText(att.filename).counts;
+        if (total(detected)) report(`the file name of ${att.part.where}`, detected, undefined, 'file names are not renamed');
       }
       const action = found ? findAction() : undefined;
       if (action) ctx.requestAction(action);
