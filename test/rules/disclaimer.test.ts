@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import iconv from 'iconv-lite';
 import libqp from 'libqp';
 import { simpleParser } from 'mailparser';
@@ -6,7 +8,7 @@ import { checkLineLengths, findAttachments, findBareLineBreaks, findReaderBodies
 import { disclaimerRule } from '../../lib/rules/index.js';
 import { diffWindow, partRanges } from '../support/byte-ranges.js';
 import { run } from '../support/run.js';
-import { allMessages, mail } from '../support/samples.js';
+import { allMessages, emlFiles, mail, SAMPLES_DIR } from '../support/samples.js';
 
 const rule = () => disclaimerRule({ text: 'CONFIDENTIAL: for {{recipients}} only. Sent {{date}}.' });
 
@@ -128,6 +130,23 @@ describe('disclaimer', () => {
     const inputLong = checkLineLengths(original).length;
     expect(checkLineLengths(out).length).toBeLessThanOrEqual(inputLong);
     if (first.changed) expect(diffWindow(input, first.output)).not.toBeNull();
+  });
+});
+
+describe('disclaimer over all samples (count)', () => {
+  it('applies to every sample except the signed or encrypted ones (read from the file names), once', async () => {
+    const files = emlFiles(SAMPLES_DIR);
+    const protectedCount = files.filter((f) => /smime|pgp/.test(path.basename(f))).length;
+    let changed = 0;
+    let changedAgain = 0;
+    for (const f of files) {
+      const first = await run([rule()], readFileSync(f));
+      if (first.changed) changed++;
+      if ((await run([rule()], first.output)).changed) changedAgain++;
+    }
+    expect(protectedCount).toBe(4);
+    expect(changed).toBe(files.length - protectedCount);
+    expect(changedAgain).toBe(0);
   });
 });
 

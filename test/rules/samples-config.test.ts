@@ -1,11 +1,14 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { parseMessage, findAttachments, decodeTransfer } from '../../lib/mime/index.js';
+import { paymentCard } from '../../lib/redaction/index.js';
 import { loadRulesFile, parseRulesConfig } from '../../lib/rules/index.js';
 import { checkUpdatedContent } from '../../lib/workmail/content-checks.js';
 import { blockExecutables, customRuleTypes } from '../../samples/custom-rules/block-executables.js';
 import { run } from '../support/run.js';
-import { allMessages, sample, SAMPLES_DIR } from '../support/samples.js';
+import { allMessages, emlFiles, sample, SAMPLES_DIR } from '../support/samples.js';
 
 const config = loadRulesFile(path.join(SAMPLES_DIR, 'rules.json'));
 
@@ -42,6 +45,34 @@ describe('samples/rules.json over every message', () => {
       }
     });
   }
+});
+
+describe('the sample rules apply where they should (counts over all samples)', () => {
+  it('every inbound sample is tagged and stamped; all but the signed or encrypted ones get the warning, outbound ones the footer; DLP only where a card is', async () => {
+    const files = emlFiles(SAMPLES_DIR);
+    // Independent of the engine: protection is read from the file names, cards by mailparser.
+    const protectedCount = files.filter((f) => /smime|pgp/.test(path.basename(f))).length;
+    let withCards = 0;
+    for (const f of files) if (paymentCard.find(((await simpleParser(readFileSync(f))).text ?? '').replace(/\s+/g, ' ')).length) withCards++;
+    const applied: Record<string, number> = {};
+    for (const direction of ['INBOUND', 'OUTBOUND'] as const) {
+      const env = direction === 'INBOUND' ? { direction, mailFrom: 'partner@partner.example.org', recipients: ['user@example.com'] } : { direction, mailFrom: 'user@example.com', recipients: ['partner@partner.example.org'] };
+      for (const f of files) {
+        const r = await run(config.rules, readFileSync(f), { ...env, orgDomains: config.orgDomains });
+        for (const rep of r.reports) if (rep.status === 'applied') applied[`${direction}:${rep.name}`] = (applied[`${direction}:${rep.name}`] ?? 0) + 1;
+      }
+    }
+    expect(files.length).toBeGreaterThanOrEqual(40);
+    expect(applied).toEqual({
+      'INBOUND:tag-external': files.length,
+      'INBOUND:external-warning': files.length - protectedCount,
+      'INBOUND:stamp': files.length,
+      'OUTBOUND:legal-footer': files.length - protectedCount,
+      'OUTBOUND:stamp': files.length,
+      'OUTBOUND:dlp-outbound': withCards,
+    });
+    expect(withCards).toBeGreaterThanOrEqual(1);
+  });
 });
 
 describe('the custom rule sample', () => {
