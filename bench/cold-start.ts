@@ -1,0 +1,59 @@
+/**
+ * `npx tsx bench/cold-start.ts`: the Lambda bundle's size and cold import cost, for the bundling
+ * choices the CDK construct can make (AWS SDK external — the runtime's — or bundled; source maps
+ * with `--enable-source-maps` or none). Each import runs in a fresh `node` process; the figure is
+ * the process's CPU time (user + system) to import the handler and run its cold start, minus a
+ * bare `node -e 0`, median of N runs. The bundle lives under .scratch/ so that an external SDK
+ * resolves from node_modules as it would from the runtime.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+const root = path.resolve(import.meta.dirname, '..');
+const out = path.join(root, '.scratch/cold-start');
+const runs = Number(process.argv[2] ?? 9);
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+writeFileSync(path.join(out, 'rules.json'), readFileSync(path.join(root, 'samples/rules.json')));
+
+const banner = "import { createRequire as __wmflowCreateRequire } from 'node:module'; const require = __wmflowCreateRequire(import.meta.url);";
+const cpu = (args: string[], env: Record<string, string> = {}): number => {
+  const r = spawnSync(process.execPath, args, { env: { ...process.env, ...env }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return Number(r.stdout.trim());
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const probe = (file: string) => `const s=process.cpuUsage(); await import(${JSON.stringify(file)}); const u=process.cpuUsage(s); const t=process.cpuUsage(); console.log((t.user+t.system)/1000);`;
+const bare = median(Array.from({ length: runs }, () => cpu(['--input-type=module', '-e', 'const t=process.cpuUsage(); console.log((t.user+t.system)/1000);'])));
+
+console.log('| bundle | size | cold import CPU over bare node |');
+console.log('| --- | ---: | ---: |');
+// Loaded only when needed (charset tables, ISO-2022-JP, user patterns): shipped beside the bundle.
+const LAZY = ['iconv-lite', 'encoding-japanese', 're2js'];
+for (const [sdk, lazy] of [['external', false], ['external', true], ['bundled', false], ['bundled', true]] as const) {
+  const dir = path.join(out, `${sdk}-${lazy ? 'lazy' : 'all'}`);
+  mkdirSync(dir, { recursive: true });
+  await build({
+    entryPoints: [path.join(root, 'handlers/message-flow.ts')],
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    banner: { js: banner },
+    external: [...(sdk === 'external' ? ['@aws-sdk/*'] : []), ...(lazy ? LAZY : [])],
+    outfile: path.join(dir, 'index.mjs'),
+    logLevel: 'silent',
+  });
+  const file = path.join(dir, 'index.mjs');
+  const env = { WMFLOW_BUCKET: 'wmflow-bench', WMFLOW_RULES_FILE: 'rules.json', LAMBDA_TASK_ROOT: out, AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  for (const maps of [false, true]) {
+    const args = [...(maps ? ['--enable-source-maps'] : []), '--input-type=module', '-e', probe(file)];
+    const ms = median(Array.from({ length: runs }, () => cpu(args, env))) - bare;
+    console.log(`| SDK ${sdk}${lazy ? `, ${LAZY.join(', ')} beside it` : ''}${maps ? ', --enable-source-maps' : ''} | ${(statSync(file).size / 1e6).toFixed(2)} MB | ${ms.toFixed(0)} ms |`);
+  }
+}
