@@ -132,7 +132,12 @@ export class RelaySession {
       if (this.connection === connection) this.connection = undefined;
     });
     try {
-      await new Promise<void>((resolve, reject) => connection.connect((err) => (err ? reject(err) : resolve())));
+      // nodemailer reports a failed connection as an 'error' event (or just 'end'), not to the callback.
+      await new Promise<void>((resolve, reject) => {
+        connection.once('error', reject);
+        connection.once('end', () => reject(Object.assign(new Error('connection closed before the greeting'), { code: 'ECONNECTION' })));
+        connection.connect((err) => (err ? reject(err) : resolve()));
+      });
     } catch (err) {
       connection.close();
       throw relayFailure(err);

@@ -109,7 +109,10 @@ export async function send(port: number, from: string, to: string[], bytes: Buff
 export async function connect(port: number, tls: SMTPConnection.Options = {}): Promise<SMTPConnection> {
   const connection = new SMTPConnection({ host: '127.0.0.1', port, ignoreTLS: true, logger: false, ...tls });
   connection.on('error', () => undefined);
-  await new Promise<void>((resolve, reject) => connection.connect((err) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) => {
+    connection.once('error', reject);
+    connection.connect((err) => (err ? reject(err) : resolve()));
+  });
   return connection;
 }
 
