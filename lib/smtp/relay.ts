@@ -108,9 +108,8 @@ export class RelaySession {
   }
 
   private async connect(): Promise<SMTPConnection> {
-    const live = this.connection;
-    if (live && !(live as unknown as { _destroyed?: boolean })._destroyed && live.stage === 'connected') return live;
-    this.connection = undefined;
+    // Cleared on 'end', which nodemailer emits whenever the connection goes (error, time-out, QUIT).
+    if (this.connection) return this.connection;
     const t = this.target;
     const tls = t.tls ?? 'none';
     const connection = new SMTPConnection({

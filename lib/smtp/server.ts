@@ -88,6 +88,8 @@ export type SmtpFilterEvent =
 export class SmtpFilter {
   private readonly server: SMTPServer;
   private readonly relays = new Map<string, RelaySession>();
+  /** Client sessions still connected: a relay session outliving its client is closed. */
+  private readonly openSessions = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly maxSize: number;
   private draining = false;
@@ -111,7 +113,11 @@ export class SmtpFilter {
       // Only idle sessions are left when smtp-server's own close runs (see close()).
       closeTimeout: 2_000,
       logger: false,
-      onConnect: (_session, callback) => callback(this.draining ? shuttingDown() : null),
+      onConnect: (session, callback) => {
+        if (this.draining) return callback(shuttingDown());
+        this.openSessions.add(session.id);
+        callback();
+      },
       onMailFrom: (_address, _session, callback) => callback(this.draining ? shuttingDown() : null),
       onData: (stream, session, callback) => {
         const job = this.handle(stream, session).then(
@@ -122,6 +128,7 @@ export class SmtpFilter {
         void job.finally(() => this.inFlight.delete(job));
       },
       onClose: (session) => {
+        this.openSessions.delete(session.id);
         this.relays.get(session.id)?.close();
         this.relays.delete(session.id);
       },
@@ -250,11 +257,18 @@ export class SmtpFilter {
     }
     const declared: DeclaredBody = { eightBitMime: session.envelope.bodyType === '8bitmime', smtpUtf8: !!session.envelope.smtpUtf8 };
     const responses: string[] = [];
-    for (const delivery of plan.deliveries) {
-      const result = await relay.send(envelope.mailFrom, delivery.recipients, delivery.bytes, declared);
-      event.relayed.push(...result.accepted);
-      event.refused.push(...result.rejected);
-      responses.push(result.response);
+    try {
+      for (const delivery of plan.deliveries) {
+        const result = await relay.send(envelope.mailFrom, delivery.recipients, delivery.bytes, declared);
+        event.relayed.push(...result.accepted);
+        event.refused.push(...result.rejected);
+        responses.push(result.response);
+      }
+    } finally {
+      if (!this.openSessions.has(session.id)) {
+        relay.close();
+        this.relays.delete(session.id);
+      }
     }
     if (event.refused.length) {
       // Delivered to some: a 4xx brings duplicates for them on retry, a 5xx a bounce naming

@@ -56,11 +56,14 @@ describe('wmflow smtp with no rules: the next hop gets exactly what was sent', (
   it('one session carries several messages, each relayed once and in order', async () => {
     const connection = await connect(port);
     const before = sink.messages.length;
+    const sessionsBefore = sink.sessions();
     for (let i = 0; i < 5; i++) {
       const r = await send(port, 'a@partner.example.org', ['b@example.com'], Buffer.from(`Subject: n${i}\r\n\r\nbody ${i}\r\n`), { connection });
       expect(r.ok).toBe(true);
     }
     connection.close();
+    // One client session, one session to the next hop for all five.
+    expect(sink.sessions() - sessionsBefore).toBe(1);
     expect(sink.messages.slice(before).map((m) => m.bytes.toString())).toEqual([0, 1, 2, 3, 4].map((i) => `Subject: n${i}\r\n\r\nbody ${i}\r\n`));
   });
 });

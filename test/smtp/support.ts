@@ -17,6 +17,8 @@ export interface SinkMessage {
 export interface Sink {
   port: number;
   messages: SinkMessage[];
+  /** Sessions opened to the sink so far. */
+  sessions: () => number;
   server: SMTPServer;
   close(): Promise<void>;
 }
@@ -38,12 +40,17 @@ const smtpError = (code: number, message: string) => Object.assign(new Error(mes
 /** Starts a sink on 127.0.0.1 with an ephemeral port. */
 export async function startSink(behaviour: SinkBehaviour = {}): Promise<Sink> {
   const messages: SinkMessage[] = [];
+  let sessions = 0;
   const server = new SMTPServer({
     disabledCommands: ['AUTH', 'STARTTLS'],
     disableReverseLookup: true,
     logger: false,
     maxAllowedUnauthenticatedCommands: false,
     ...behaviour.server,
+    onConnect(_session, callback) {
+      sessions++;
+      callback();
+    },
     onRcptTo(address, _session, callback) {
       const refusal = behaviour.refuse?.[address.address];
       callback(refusal ? smtpError(refusal.code, refusal.message) : null);
@@ -70,7 +77,7 @@ export async function startSink(behaviour: SinkBehaviour = {}): Promise<Sink> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as net.AddressInfo).port;
-  return { port, messages, server, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { port, messages, sessions: () => sessions, server, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 /** Rules from JSON, loaded for the SMTP platform. */
