@@ -2,10 +2,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { WORKMAIL_PLATFORM } from '../workmail/platform.js';
 import { ConfigError, loadRulesFile, type RuleType } from '../rules/index.js';
+import type { MailPlatform } from '../core/index.js';
+import { SMTP_PLATFORM } from '../smtp/index.js';
 import { check } from './check.js';
 import { emulate } from './emulate.js';
 import { parseDirection } from './envelope.js';
 import { UsageError } from './errors.js';
+import { filter } from './filter.js';
+import { junkHeaderOption, oneOf, smtp, smtpOptions } from './smtp.js';
 import { collectEmlFiles } from './inputs.js';
 import { replay } from './replay.js';
 import { validate } from './validate.js';
@@ -18,6 +22,11 @@ Usage:
   wmflow check <folders…> --config rules.json [--direction …] [--from …] [--to …] [--org-domain …] [--json]
   wmflow validate <.eml…> [--json]
   wmflow emulate [--port N] [--messages FOLDER]
+  wmflow smtp --config rules.json --relay HOST:PORT [--listen HOST:PORT] [--tls-cert F --tls-key F]
+              [--max-size BYTES] [--max-clients N] [--junk-header "X-Spam-Flag: YES"] [--org-domain D,…]
+              [--partial-bounce relay|reject] [--on-error tempfail|pass]
+  wmflow filter --config rules.json --from ADDR --to ADDR[,ADDR] [--direction inbound|outbound|auto]
+              [--org-domain D,…] [--junk-header …] [--partial-bounce relay|reject] [--on-error tempfail|pass]
 
 replay   runs each message through the emulated WorkMail (real handler, real AWS SDK clients,
          local Message Flow API and S3) and writes every final message to --out-dir (default out/)
@@ -25,7 +34,11 @@ check    dry-runs the rules and reports whether WorkMail would accept each resul
          attachments and immutable headers survive, and whether a second run changes nothing
          (--direction auto, the default: outbound when From is in the organisation's domains)
 validate reports what WorkMail would reject in a message
-emulate  serves the Message Flow API and S3 on loopback for other clients`;
+emulate  serves the Message Flow API and S3 on loopback for other clients
+smtp     runs the rules as an SMTP content filter (Postfix content_filter): receives on --listen
+         (default 127.0.0.1:10025), relays to --relay, answers only after the next hop did
+filter   runs the rules on one message from stdin and writes the result to stdout; exit 0 (also
+         for DROP, with nothing written), 77 bounce (text on stderr), 75 try again later`;
 
 /** Runs the CLI; returns the exit code (0 ok, 1 a check or message failed, 2 bad usage or config). */
 export async function main(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error, types?: Record<string, RuleType>): Promise<number> {
@@ -46,6 +59,16 @@ export async function main(argv: string[], out: (line: string) => void = console
       'engine-only': { type: 'boolean' },
       port: { type: 'string' },
       messages: { type: 'string' },
+      // wmflow smtp / filter (lib/cli/smtp.ts, lib/cli/filter.ts)
+      listen: { type: 'string' },
+      relay: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'max-size': { type: 'string' },
+      'max-clients': { type: 'string' },
+      'junk-header': { type: 'string' },
+      'partial-bounce': { type: 'string' },
+      'on-error': { type: 'string' },
     } as const;
     const parsed = (() => {
       try {
@@ -57,9 +80,9 @@ export async function main(argv: string[], out: (line: string) => void = console
     const v = parsed.values;
     parseDirection(v.direction); // fail on a bad value before any message is read
     const orgDomains = (v['org-domain'] ?? '').split(',').map((d) => d.trim().toLowerCase()).filter(Boolean);
-    const config = () => {
+    const config = (platform: MailPlatform = WORKMAIL_PLATFORM) => {
       if (!v.config) throw new UsageError(`${command} needs --config rules.json`);
-      return loadRulesFile(path.resolve(v.config), { types, platform: WORKMAIL_PLATFORM });
+      return loadRulesFile(path.resolve(v.config), { types, platform });
     };
     switch (command) {
       case 'replay': {
@@ -90,8 +113,30 @@ export async function main(argv: string[], out: (line: string) => void = console
         await emulator.close();
         return 0;
       }
+      case 'smtp': {
+        if (parsed.positionals.length) throw new UsageError(`smtp takes no positional arguments (got ${parsed.positionals.join(' ')})`);
+        await smtp(smtpOptions(v, config(SMTP_PLATFORM), orgDomains, err), out);
+        return 0;
+      }
+      case 'filter': {
+        if (parsed.positionals.length) throw new UsageError('filter reads the message on stdin and takes no file arguments');
+        if (v.from === undefined) throw new UsageError('filter needs --from ADDR (the envelope sender; "" for the null sender)');
+        const to = (v.to ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        if (!to.length) throw new UsageError('filter needs --to ADDR[,ADDR…] (the envelope recipients)');
+        const options = {
+          config: config(SMTP_PLATFORM),
+          from: v.from,
+          to,
+          direction: parseDirection(v.direction),
+          orgDomains,
+          junkHeader: junkHeaderOption(v['junk-header']),
+          partialBounce: oneOf(v['partial-bounce'], '--partial-bounce', ['relay', 'reject'] as const, 'relay'),
+          onError: oneOf(v['on-error'], '--on-error', ['tempfail', 'pass'] as const, 'tempfail'),
+        };
+        return await filter(options, process.stdin, process.stdout, err);
+      }
       default:
-        throw new UsageError(`unknown command "${command}"; use replay, check, validate or emulate (wmflow --help)`);
+        throw new UsageError(`unknown command "${command}"; use replay, check, validate, emulate, smtp or filter (wmflow --help)`);
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) {

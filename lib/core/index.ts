@@ -4,3 +4,4 @@
  */
 export { processMessage, decideWithoutInspection, type ProcessInput, type ProcessOutcome, type ProcessStatus, type MessageEnvelope } from './process-message.js';
 export type { ContentPolicy, ContentProblem, MailPlatform } from './content-policy.js';
+export { bareLineBreaks, lineProblems, multipartProblems, type BareLineBreaks } from './content-checks.js';

@@ -1,6 +1,7 @@
 import path from 'node:path';
+import { bareLineBreaks, lineProblems, multipartProblems } from '../core/content-checks.js';
 import type { ContentPolicy, ContentProblem } from '../core/content-policy.js';
-import { checkLineLengths, findAttachments, findBareLineBreaks, MimeError, parseMessage, REQUIRED_FIELDS, UNIQUE_FIELDS, type MimeMessage } from '../mime/index.js';
+import { findAttachments, MimeError, parseMessage, REQUIRED_FIELDS, UNIQUE_FIELDS, type MimeMessage } from '../mime/index.js';
 import { IMMUTABLE_HEADERS, SES_BLOCKED_EXTENSIONS } from './header-policy.js';
 
 export type { ContentProblem };
@@ -33,15 +34,6 @@ function values(message: MimeMessage, name: string): string[] {
   return message.headers.get(name).map((v) => v.replace(/\s+/g, ' ').trim());
 }
 
-/**
- * Which kinds of bare line break `bytes` has. Kinds, not counts: a bare-LF message legitimately
- * gains bare LFs when text is added in its own style.
- */
-function bareLineBreaks(bytes: Buffer): { bareCr: boolean; bareLf: boolean } {
-  const found = findBareLineBreaks(bytes, 0);
-  return { bareCr: found.bareCr > 0, bareLf: found.bareLf > 0 };
-}
-
 /** Takes what {@link workmailContentProblems} compares against, from the original tree. */
 export function workmailBaseline(original: MimeMessage): WorkMailBaseline {
   return { immutable: new Map(IMMUTABLE_HEADERS.map((h) => [h, values(original, h)])), ...bareLineBreaks(original.original) };
@@ -57,23 +49,8 @@ export function workmailContentProblems(message: MimeMessage, bytes: Buffer, bas
   const problems: ContentProblem[] = [];
   const error = (code: WorkMailProblemCode, text: string) => problems.push({ code, message: text, severity: 'error' });
 
-  // 1. Every multipart is well formed.
-  for (const part of message.parts()) {
-    if (!part.mediaType.startsWith('multipart/')) continue;
-    if (!part.boundary) {
-      error('MULTIPART_NO_BOUNDARY', `${part.where} is ${part.mediaType} without a usable boundary parameter`);
-      continue;
-    }
-    if (!part.children.length) {
-      error('MULTIPART_EMPTY', `${part.where} (${part.mediaType}) has no parts`);
-      continue;
-    }
-    const last = part.segments[part.segments.length - 1];
-    const closing = Buffer.from(`--${part.boundary}--`, 'latin1');
-    if (!Buffer.isBuffer(last) || last.indexOf(closing) < 0) {
-      error('MULTIPART_UNCLOSED', `${part.where} (${part.mediaType}) has no closing boundary "--${part.boundary}--"`);
-    }
-  }
+  // 1. Every multipart is well formed (shared with every platform).
+  problems.push(...multipartProblems(message));
 
   // 2. Attachments of types SES supports.
   for (const att of findAttachments(message)) {
@@ -92,19 +69,8 @@ export function workmailContentProblems(message: MimeMessage, bytes: Buffer, bas
     }
   }
 
-  // 4. RFC 5321 line length, and no bare CR or LF the original did not have (other parsers
-  // split lines there: an edit must not create line breaks only some readers see).
-  const long = checkLineLengths(message, undefined, bytes);
-  if (long.length) {
-    const first = long[0]!;
-    const where = first.partPath === '' ? 'message' : `part ${first.partPath}`;
-    error('LINE_TOO_LONG', `${long.length} line(s) over 1000 octets including CRLF; first at line ${first.line} (${first.octets} octets, ${where} ${first.inHeader ? 'headers' : 'body'})`);
-  }
-  if (baseline) {
-    const now = bareLineBreaks(bytes);
-    if (now.bareCr && !baseline.bareCr) error('BARE_LINE_BREAK', 'the update has bare CR octets the original did not have');
-    if (now.bareLf && !baseline.bareLf) error('BARE_LINE_BREAK', 'the update has bare LF octets the original did not have');
-  }
+  // 4. RFC 5321 line length, and no bare CR or LF the original did not have (shared).
+  problems.push(...lineProblems(message, bytes, baseline));
 
   // 5. Required headers.
   for (const name of REQUIRED_FIELDS) {
