@@ -172,14 +172,17 @@ export async function processEvent(
       observer.error('a rule failed and failClosed is set: throwing', { ...ids, rule: failed.name, reason: failed.reason });
       throw new RuleFailedError(failed.name, failed.reason ?? 'failed');
     }
-    for (const r of reports) if (r.status === 'applied') observer.metric('RuleHits', 1, 'Count', { rule: r.name });
+    for (const r of reports) {
+      if (r.status === 'applied') observer.metric('RuleHits', 1, 'Count', { rule: r.name });
+      else if (r.status === 'would-apply') observer.metric('AuditHits', 1, 'Count', { rule: r.name });
+    }
     observer.info('rules ran', {
       ...ids,
       status: outcome.status,
       sizeBytes: outcome.bytes.length,
       recipients: envelope.recipients.length,
       sender: maskAddress(envelope.sender ?? envelope.mailFrom),
-      rules: reports.map((r) => ({ name: r.name, status: r.status, reason: r.reason, counts: r.counts, ms: Math.round(r.durationMs) })),
+      rules: reports.map((r) => ({ name: r.name, status: r.status, reason: r.reason, counts: r.counts, ms: Math.round(r.durationMs), ...(r.audit ? { audit: true } : {}) })),
       actions: response.actions.map((a) => a.action.type),
     });
     const done = (o: Omit<PipelineOutcome, 'durationMs' | 'reports' | 'actions' | 'response'>): PipelineOutcome => {

@@ -205,12 +205,37 @@ export const BUILTIN_RULE_TYPES: Record<string, RuleType> = {
   }),
 };
 
+const ruleMode = z.enum(['enforce', 'audit']);
+
 const topSchema = z
   .object({
     orgDomains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'expected a domain such as example.com')).optional(),
+    /** `audit` puts every rule in audit mode, whatever the rule says. */
+    mode: ruleMode.optional(),
     rules: z.array(z.unknown()),
   })
   .strict();
+
+/** Rule-flow options every rule type takes (built-in and custom), checked apart from its own. */
+const FLOW_KEYS = ['unless', 'stopProcessing', 'mode'] as const;
+const flowSchema = z.object({ unless: conditionSchema.optional(), stopProcessing: z.boolean().optional(), mode: ruleMode.optional() }).strict();
+
+/**
+ * The rule with its flow options set, as a copy that keeps its prototype and accessors (a
+ * custom type may return a class instance, whose methods a plain spread would lose).
+ */
+function withFlow(rule: Rule, flow: Pick<Rule, 'unless' | 'stopProcessing' | 'mode'>): Rule {
+  const copy = Object.defineProperties(Object.create(Object.getPrototypeOf(rule) as object) as Rule, Object.getOwnPropertyDescriptors(rule));
+  return Object.assign(copy, flow);
+}
+
+/** Splits the rule-flow options off a raw rule, so each type's schema sees only its own. */
+function splitFlow(raw: Record<string, unknown>): { flow: Record<string, unknown>; own: Record<string, unknown> } {
+  const flow: Record<string, unknown> = {};
+  const own: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) ((FLOW_KEYS as readonly string[]).includes(k) ? flow : own)[k] = v;
+  return { flow, own };
+}
 
 /** Turns zod issues into `path: problem` lines, with "did you mean" for unknown keys. */
 function describeIssues(error: z.ZodError, prefix: (string | number)[], known: (path: PropertyKey[]) => string[]): string[] {
@@ -241,7 +266,8 @@ export function parseRulesConfig(json: unknown, options: ConfigOptions = {}): Ru
   const types = options.types ?? BUILTIN_RULE_TYPES;
   const context: RuleTypeContext = { platform: options.platform ?? GENERIC_PLATFORM };
   const top = topSchema.safeParse(json);
-  if (!top.success) throw new ConfigError(describeIssues(top.error, [], () => ['orgDomains', 'rules']));
+  if (!top.success) throw new ConfigError(describeIssues(top.error, [], () => ['orgDomains', 'mode', 'rules']));
+  const auditAll = top.data.mode === 'audit';
   const problems: string[] = [];
   const rules: Rule[] = [];
   const names = new Map<string, number>();
@@ -252,18 +278,27 @@ export function parseRulesConfig(json: unknown, options: ConfigOptions = {}): Ru
     if (typeof typeName !== 'string') return problems.push(`${at(['type'])}: missing; one of ${Object.keys(types).join(', ')}`);
     const type = types[typeName];
     if (!type) return problems.push(`${at(['type'])}: unknown rule type "${typeName}"${didYouMean(typeName, Object.keys(types))}`);
-    const parsed = type.schema.safeParse(raw);
+    const { flow: rawFlow, own } = splitFlow(raw as Record<string, unknown>);
+    const flow = flowSchema.safeParse(rawFlow);
+    const parsed = type.schema.safeParse(own);
+    if (!flow.success) problems.push(...describeIssues(flow.error, ['rules', i], () => []));
     if (!parsed.success) {
-      problems.push(...describeIssues(parsed.error, ['rules', i], (p) => (p.length ? [] : keysOf(type.schema))));
+      problems.push(...describeIssues(parsed.error, ['rules', i], (p) => (p.length ? [] : [...keysOf(type.schema), ...FLOW_KEYS])));
       return;
     }
+    if (!flow.success) return;
     const extra = type.check?.(parsed.data, context) ?? [];
     if (extra.length) {
       problems.push(...extra.map((e) => `${at(e.path)}: ${e.message}`));
       return;
     }
     try {
-      const rule = type.create(parsed.data, context);
+      const mode = auditAll ? 'audit' : flow.data.mode;
+      const rule = withFlow(type.create(parsed.data, context), {
+        ...(flow.data.unless ? { unless: flow.data.unless } : {}),
+        ...(flow.data.stopProcessing ? { stopProcessing: true } : {}),
+        ...(mode ? { mode } : {}),
+      });
       const seen = names.get(rule.name);
       if (seen !== undefined) problems.push(`${at(['name'])}: "${rule.name}" is already the name of rules[${seen}]; give each rule its own name`);
       names.set(rule.name, i);
