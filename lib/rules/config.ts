@@ -1,22 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { WmflowError } from '../errors.js';
-import { userPatternProblem } from '../pattern/user-pattern.js';
-import type { Detector } from '../redaction/detector.js';
-import { BUILTIN_DETECTOR_IDS, customPatternProblem, customRegexDetector, getBuiltinDetector } from '../redaction/registry.js';
-import { validatePattern } from './address-pattern.js';
 import { formatPath } from '../format-path.js';
 import { actionRule } from './builtin/action.js';
 import { disclaimerRule } from './builtin/disclaimer.js';
 import { headerOperationProblems, headerRule, type HeaderOperation } from './builtin/header.js';
 import { redactRule } from './builtin/redact.js';
 import { subjectTagRule } from './builtin/subject-tag.js';
-import type { Condition } from './condition.js';
 import { GENERIC_PLATFORM, type RulePlatform } from './platform.js';
 import type { Rule } from './rule.js';
 import { ACTION_TYPES } from './delivery.js';
 import type { UninspectableChoice } from './builtin/uninspectable.js';
 import { didYouMean } from './suggest.js';
+import { addressPattern, conditionSchema, detectorSpec } from './schema.js';
+import { detectorProblems, toDetector } from './detector-spec.js';
+
+export { conditionSchema };
 import { hasFixedText, unknownTemplateFields } from './template.js';
 
 /** A configuration that does not validate; `problems` has one `path: problem` line each. */
@@ -61,45 +60,6 @@ export function defineRuleType<T extends z.ZodType>(type: RuleType<T>): RuleType
   return type as unknown as RuleType;
 }
 
-const regexSpec = z
-  .object({ pattern: z.string().min(1), flags: z.string().regex(/^[imsu]*$/, 'flags may only be i, m, s, u').optional() })
-  .strict()
-  .superRefine((spec, ctx) => {
-    const problem = userPatternProblem(spec);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['pattern'] });
-  });
-
-const addressPattern = z.string().superRefine((p, ctx) => {
-  const problem = validatePattern(p);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
-const patterns = z.union([addressPattern, z.array(addressPattern).min(1)]);
-const direction = z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['INBOUND', 'OUTBOUND']));
-
-/** JSON schema of a {@link Condition}. */
-export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
-  z
-    .object({
-      all: z.array(conditionSchema).optional(),
-      any: z.array(conditionSchema).optional(),
-      not: conditionSchema.optional(),
-      direction: direction.optional(),
-      sender: patterns.optional(),
-      recipient: patterns.optional(),
-      senderIs: z.enum(['internal', 'external']).optional(),
-      recipients: z.enum(['anyExternal', 'allInternal']).optional(),
-      header: z.object({ name: z.string().min(1), matches: regexSpec.optional() }).strict().optional(),
-      subject: regexSpec.optional(),
-      attachment: z
-        .object({ extensions: z.array(z.string().min(1)).optional(), contentTypes: z.array(z.string().regex(/^[\w.+-]+\/(\*|[\w.+-]+)$/, 'expected type/subtype')).optional() })
-        .strict()
-        .optional(),
-      sizeOver: z.number().int().nonnegative().optional(),
-      signedOrEncrypted: z.boolean().optional(),
-    })
-    .strict(),
-) as z.ZodType<Condition>;
-
 const protectedFallback = z.enum(['skip', 'wrap', 'bounce']);
 const bounceText = z.string().min(1).max(2000);
 const actionType = z.enum(ACTION_TYPES as [string, ...string[]]) as unknown as z.ZodType<(typeof ACTION_TYPES)[number]>;
@@ -108,25 +68,6 @@ const common = { type: z.string(), name: z.string().min(1).max(64).regex(/^[\w.-
 
 const templateCheck = (path: (string | number)[], template: string | undefined) =>
   (template ? unknownTemplateFields(template) : []).map((f) => ({ path, message: `unknown template field {{${f}}}; use sender, recipients, date or direction` }));
-
-const detectorSpec = z.union([
-  z.string(),
-  z.object({ id: z.string().regex(/^[\w-]+$/).optional(), pattern: z.string().min(1), flags: z.string().regex(/^[imsu]*$/).optional() }).strict(),
-]);
-
-function detectorProblems(specs: z.infer<typeof detectorSpec>[]): { path: (string | number)[]; message: string }[] {
-  return specs.flatMap((spec, i) => {
-    if (typeof spec === 'string') {
-      return getBuiltinDetector(spec) ? [] : [{ path: ['detectors', i], message: `unknown detector "${spec}"${didYouMean(spec, BUILTIN_DETECTOR_IDS)}` }];
-    }
-    const problem = customPatternProblem(spec.pattern, spec.flags);
-    return problem ? [{ path: ['detectors', i, 'pattern'], message: problem }] : [];
-  });
-}
-
-function toDetector(spec: z.infer<typeof detectorSpec>, i: number): Detector {
-  return typeof spec === 'string' ? getBuiltinDetector(spec)! : customRegexDetector(spec.id ?? `custom-${i + 1}`, spec.pattern, spec.flags);
-}
 
 /** The built-in rule types. */
 export const BUILTIN_RULE_TYPES: Record<string, RuleType> = {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseMessage, type MimeMessage } from '../mime/index.js';
-import { evaluateCondition, type InspectLevel } from './condition.js';
+import { detectTrueTypes } from './attachment-match.js';
+import { conditionNeedsTrueTypes, evaluateCondition, type InspectLevel } from './condition.js';
 import type { FlowDirection, RequestedAction } from './delivery.js';
 import { GENERIC_PLATFORM, type RulePlatform } from './platform.js';
 import type { KeptArtefact, Rule, RuleContext, RuleEnvelope, RuleReport } from './rule.js';
@@ -123,7 +124,10 @@ export async function runRules(rules: readonly Rule[], input: RunInput): Promise
     let holds: boolean | undefined;
     let excepted = false;
     try {
-      const conditionInput = { ...envelope, message, inspect, size: input.size };
+      // Detected types need async work: done once per part, before the (synchronous) conditions.
+      const needsTypes = inspect === 'full' && (conditionNeedsTrueTypes(rule.when) || conditionNeedsTrueTypes(rule.unless));
+      const trueTypes = needsTypes ? await detectTrueTypes(message) : undefined;
+      const conditionInput = { ...envelope, message, inspect, size: input.size, trueTypes };
       holds = evaluateCondition(rule.when, conditionInput);
       if (holds !== false && rule.unless) {
         const exception = evaluateCondition(rule.unless, conditionInput);
