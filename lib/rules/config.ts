@@ -3,16 +3,15 @@ import { z } from 'zod';
 import { WmflowError } from '../errors.js';
 import { formatPath } from '../format-path.js';
 import { actionRule } from './builtin/action.js';
+import { attachmentRule, attachmentRuleProblems, attachmentRuleSchema } from './builtin/attachment.js';
 import { disclaimerRule } from './builtin/disclaimer.js';
 import { headerOperationProblems, headerRule, type HeaderOperation } from './builtin/header.js';
 import { redactRule } from './builtin/redact.js';
 import { subjectTagRule } from './builtin/subject-tag.js';
 import { GENERIC_PLATFORM, type RulePlatform } from './platform.js';
 import type { Rule } from './rule.js';
-import { ACTION_TYPES } from './delivery.js';
-import type { UninspectableChoice } from './builtin/uninspectable.js';
 import { didYouMean } from './suggest.js';
-import { addressPattern, conditionSchema, detectorSpec } from './schema.js';
+import { actionType, addressPattern, bounceText, conditionSchema, detectorSpec, onUninspectable, protectedFallback, ruleCommon } from './schema.js';
 import { detectorProblems, toDetector } from './detector-spec.js';
 
 export { conditionSchema };
@@ -60,11 +59,7 @@ export function defineRuleType<T extends z.ZodType>(type: RuleType<T>): RuleType
   return type as unknown as RuleType;
 }
 
-const protectedFallback = z.enum(['skip', 'wrap', 'bounce']);
-const bounceText = z.string().min(1).max(2000);
-const actionType = z.enum(ACTION_TYPES as [string, ...string[]]) as unknown as z.ZodType<(typeof ACTION_TYPES)[number]>;
-const onUninspectable = z.enum(['apply', 'skip']) as z.ZodType<UninspectableChoice>;
-const common = { type: z.string(), name: z.string().min(1).max(64).regex(/^[\w.-]+$/, 'use letters, digits, ".", "_" and "-"').optional(), when: conditionSchema.optional() };
+const common = { type: z.string(), ...ruleCommon };
 
 const templateCheck = (path: (string | number)[], template: string | undefined) =>
   (template ? unknownTemplateFields(template) : []).map((f) => ({ path, message: `unknown template field {{${f}}}; use sender, recipients, date or direction` }));
@@ -139,6 +134,11 @@ export const BUILTIN_RULE_TYPES: Record<string, RuleType> = {
   'subject-tag': defineRuleType({
     schema: z.object({ ...common, tag: z.string().trim().min(1).max(64), position: z.enum(['prefix', 'suffix']).optional() }).strict(),
     create: (o) => subjectTagRule(o),
+  }),
+  attachment: defineRuleType({
+    schema: attachmentRuleSchema.extend({ type: z.string() }).strict(),
+    check: (o) => attachmentRuleProblems(o),
+    create: (o) => attachmentRule(o),
   }),
   action: defineRuleType({
     schema: z.object({ ...common, action: actionType, bounceMessage: bounceText.optional(), recipients: z.array(addressPattern).min(1).optional(), onUninspectable: onUninspectable.optional() }).strict(),

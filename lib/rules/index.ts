@@ -41,5 +41,6 @@ export { redactRule, type RedactOptions, type RedactScope } from './builtin/reda
 export { headerRule, type HeaderRuleOptions, type HeaderOperation } from './builtin/header.js';
 export { subjectTagRule, type SubjectTagOptions } from './builtin/subject-tag.js';
 export { actionRule, type ActionRuleOptions } from './builtin/action.js';
+export { attachmentRule, attachmentRuleSchema, NOTICE_DESCRIPTION, type AttachmentRuleOptions } from './builtin/attachment.js';
 export type { ProtectedFallback } from './builtin/protected-fallback.js';
 export type { UninspectableChoice } from './builtin/uninspectable.js';

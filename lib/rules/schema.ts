@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { userPatternProblem } from '../pattern/user-pattern.js';
 import { validatePattern } from './address-pattern.js';
 import { AUTH_RESULTS } from './authentication-results.js';
+import type { UninspectableChoice } from './builtin/uninspectable.js';
 import type { Condition } from './condition.js';
+import { ACTION_TYPES } from './delivery.js';
 import { detectorProblems } from './detector-spec.js';
 
 /** JSON schemas shared by conditions and rule types (config.ts and the built-in rules). */
@@ -84,3 +86,17 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     })
     .strict(),
 ) as z.ZodType<Condition>;
+
+/** `onProtected`: what a content rule does with signed or encrypted mail. */
+export const protectedFallback = z.enum(['skip', 'wrap', 'bounce']);
+/** A bounce message. */
+export const bounceText = z.string().min(1).max(2000);
+/** A delivery action type. */
+export const actionType = z.enum(ACTION_TYPES as [string, ...string[]]) as unknown as z.ZodType<(typeof ACTION_TYPES)[number]>;
+/** `onUninspectable`. */
+export const onUninspectable = z.enum(['apply', 'skip']) as z.ZodType<UninspectableChoice>;
+/** Options every built-in rule takes besides its `type` (flow options are checked apart). */
+export const ruleCommon = {
+  name: z.string().min(1).max(64).regex(/^[\w.-]+$/, 'use letters, digits, ".", "_" and "-"').optional(),
+  when: conditionSchema.optional(),
+};
