@@ -6,7 +6,7 @@ import { WORKMAIL_PLATFORM } from '../workmail/platform.js';
 import { buildResponse, defaultResponse, type MessageFlowResponse } from '../workmail/response.js';
 import { Deadline } from './deadline.js';
 import { maskAddress, type FlowObserver } from './observer.js';
-import { updatedMessageKey } from './object-key.js';
+import { quarantineKey, updatedMessageKey } from './object-key.js';
 import { ServiceError, type MessageFlowPort, type ObjectStorePort } from './ports.js';
 import { withRetry } from './retry.js';
 
@@ -50,6 +50,8 @@ export interface PipelineOutcome {
   updated?: Buffer;
   /** Where it was put. */
   location?: { bucket: string; key: string; versionId?: string | undefined };
+  /** Keys of the quarantined files written to the bucket before the update. */
+  quarantined?: string[];
   problems?: ContentProblem[];
   durationMs: number;
 }
@@ -214,6 +216,10 @@ export async function processEvent(
     try {
       const location = await beforeDeadline(
         (async () => {
+          // Quarantined files first: the notices in the update name them, so they must exist before it does.
+          for (const k of outcome.kept) {
+            await withRetry((signal) => deps.objectStore.put(config.bucket, quarantineKey(config.keyPrefix, event.messageId, k.key), k.bytes, signal), retry);
+          }
           const { versionId } = await withRetry((signal) => deps.objectStore.put(config.bucket, key, updated, signal), retry);
           const where = { bucket: config.bucket, key, versionId };
           await withRetry((signal) => deps.messageFlow.putRawMessage(event.messageId, where, signal), retry);
@@ -221,8 +227,9 @@ export async function processEvent(
         })(),
       );
       observer.metric('MessagesModified', 1, 'Count');
-      observer.info('updated content handed to WorkMail', { ...ids, key, versionId: location.versionId, sizeBytes: updated.length });
-      return done({ status: 'updated', updated, location });
+      const quarantined = outcome.kept.map((k) => quarantineKey(config.keyPrefix, event.messageId, k.key));
+      observer.info('updated content handed to WorkMail', { ...ids, key, versionId: location.versionId, sizeBytes: updated.length, ...(quarantined.length ? { quarantined } : {}) });
+      return done({ status: 'updated', updated, location, ...(quarantined.length ? { quarantined } : {}) });
     } catch (err) {
       // Whatever failed, the rules' decisions stand: only the update is skipped.
       const known = err instanceof ServiceError ? UPDATE_FAILURES[err.kind] : undefined;
