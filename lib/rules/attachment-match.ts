@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { fileTypeFromBuffer } from 'file-type';
 import { decodeTransfer, findAttachments, type AttachmentInfo, type MimeMessage, type MimePart } from '../mime/index.js';
 import { compileUserPattern, type UserPattern } from '../pattern/user-pattern.js';
 
@@ -47,6 +46,12 @@ const detected = new WeakMap<MimePart, { raw: Buffer; type: TrueType | undefined
 const sizes = new WeakMap<Buffer, number>();
 const patterns = new WeakMap<object, UserPattern>();
 
+/** file-type, loaded on first use: only configurations that ask for true types pay for it at cold start. */
+let fileTypeModule: Promise<typeof import('file-type')> | undefined;
+function fileType(): Promise<typeof import('file-type')> {
+  return (fileTypeModule ??= import('file-type'));
+}
+
 /** The first decoded bytes of a leaf, decoding only what they need. */
 function decodedHead(part: MimePart): Buffer {
   const raw = part.rawBody();
@@ -63,7 +68,7 @@ export async function detectTrueTypes(message: MimeMessage): Promise<TrueTypes> 
     const raw = part.rawBody();
     let known = detected.get(part);
     if (!known || known.raw !== raw) {
-      const found = await fileTypeFromBuffer(decodedHead(part));
+      const found = await (await fileType()).fileTypeFromBuffer(decodedHead(part));
       known = { raw, type: found ? { ext: found.ext, mime: found.mime } : undefined };
       detected.set(part, known);
     }
