@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import { findAttachments, parseHeadersOnly, parseMessage, type MimeMessage } from '../../lib/mime/index.js';
-import { detectTrueTypes } from '../../lib/rules/attachment-match.js';
+import { decodedSize, detectTrueTypes } from '../../lib/rules/attachment-match.js';
 import { readAuthenticationResults } from '../../lib/rules/authentication-results.js';
 import { ConfigError, evaluateCondition, parseRulesConfig, type Condition } from '../../lib/rules/index.js';
 import { run } from '../support/run.js';
@@ -166,6 +166,19 @@ describe('configuration', () => {
 });
 
 describe('helpers', () => {
+  it('decoded sizes agree with mailparser for base64, quoted-printable and identity bodies', async () => {
+    const m = multipart([
+      { headers: ['Content-Type: text/plain'], body: 'body' },
+      { headers: ['Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename="a.bin"', 'Content-Transfer-Encoding: base64'], body: b64(Buffer.alloc(1001, 3)) },
+      { headers: ['Content-Type: text/plain; charset=utf-8', 'Content-Disposition: attachment; filename="q.txt"', 'Content-Transfer-Encoding: quoted-printable'], body: 'caf=C3=A9 soft=\r\nbreak =3D' },
+      { headers: ['Content-Type: text/csv', 'Content-Disposition: attachment; filename="c.csv"'], body: 'a,b\r\n1,2' },
+    ]);
+    const parsed = await simpleParser(m);
+    const ours = findAttachments(await parseMessage(m)).map((a) => decodedSize(a.part));
+    expect(ours).toEqual(parsed.attachments.map((a) => a.size));
+    expect(ours[0]).toBe(1001);
+  });
+
   it('findAttachments agrees with what true-type detection covered', () => {
     expect(findAttachments(message).map((a) => trueTypes.get(a.part)?.ext)).toEqual(['exe', 'png']);
   });
