@@ -6,7 +6,7 @@ import { findAttachments, parseMessage } from '../../lib/mime/index.js';
 import { attachmentRule, parseRulesConfig, runRules, type AttachmentRuleOptions } from '../../lib/rules/index.js';
 import { WORKMAIL_PLATFORM } from '../../lib/workmail/platform.js';
 import { run } from '../support/run.js';
-import { mail, sample } from '../support/samples.js';
+import { allMessages, mail, sample } from '../support/samples.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const b64 = (bytes: Buffer, eol = '\r\n') => bytes.toString('base64').replace(/.{1,76}/g, `$&${eol}`).slice(0, -eol.length);
@@ -240,3 +240,27 @@ describe('attachment rule: configuration', () => {
   });
 });
 
+
+describe('attachment rule over every sample and corpus message', () => {
+  const envelope = { direction: 'INBOUND' as const, mailFrom: 'a@partner.org', recipients: ['user@example.com'] };
+  const removeAll = [attachmentRule({ match: {}, action: 'quarantine' })];
+
+  it.each(allMessages())('%s: every attachment becomes a notice, once; WorkMail accepts the result', async (_name, input) => {
+    const first = await processMessage({ bytes: input, envelope, rules: removeAll, orgDomains: ['example.com'], platform: WORKMAIL_PLATFORM });
+    if (first.status === 'declined') {
+      // Only for a message WorkMail would refuse to take back as it is (no Date, unclosed multipart…).
+      const original = await parseMessage(input);
+      const errors = WORKMAIL_PLATFORM.content.check(original, input, WORKMAIL_PLATFORM.content.baseline(original)).filter((p) => p.severity === 'error');
+      expect(errors.map((e) => e.message)).toEqual(expect.arrayContaining(first.reasons.map((r) => r.replace(/^WorkMail would reject the update: /, ''))));
+      return;
+    }
+    if (first.status !== 'updated') return;
+    const before = findAttachments(await parseMessage(input));
+    const after = findAttachments(await parseMessage(first.bytes));
+    expect(after).toHaveLength(before.length);
+    for (const a of after) expect(a.filename).toMatch(/\.removed\.txt$/);
+    expect(first.kept.length).toBeGreaterThanOrEqual(1);
+    const second = await processMessage({ bytes: first.bytes, envelope, rules: removeAll, orgDomains: ['example.com'], platform: WORKMAIL_PLATFORM });
+    expect(second.status).toBe('unchanged');
+  });
+});
