@@ -49,7 +49,8 @@ export const attachmentMatchSchema = z
     minSize: z.number().int().nonnegative().optional(),
     maxSize: z.number().int().nonnegative().optional(),
   })
-  .strict();
+  .strict()
+  .refine((m) => m.minSize === undefined || m.maxSize === undefined || m.minSize <= m.maxSize, { message: 'minSize is over maxSize: nothing could match', path: ['minSize'] });
 
 const authResult = z.enum(AUTH_RESULTS as [string, ...string[]]);
 const authWanted = z.union([authResult, z.array(authResult).min(1)], { error: `expected one of ${AUTH_RESULTS.join(', ')}, or a list of them` });

@@ -225,6 +225,7 @@ describe('attachment rule: configuration', () => {
           { type: 'attachment', match: {}, action: 'quarantine', notice: 'no key here' },
           { type: 'attachment', match: { minSize: -1 }, action: 'block', notice: 'x' },
           { type: 'attachment', match: {}, action: 'delete' },
+          { type: 'attachment', match: { minSize: 10, maxSize: 9 }, action: 'remove' },
         ],
       });
     } catch (err) {
@@ -236,6 +237,7 @@ describe('attachment rule: configuration', () => {
       'rules[1].notice: a quarantine notice must name {{key}}, so the file can be found',
       expect.stringMatching(/^rules\[2\]\.match\.minSize: /),
       expect.stringMatching(/^rules\[3\]\.action: /),
+      'rules[4].match.minSize: minSize is over maxSize: nothing could match',
     ]);
   });
 });
