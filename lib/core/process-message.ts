@@ -7,7 +7,7 @@ import {
   type MimeLimits,
   type MimeMessage,
 } from '../mime/index.js';
-import { runRules, type FlowDirection, type RequestedAction, type Rule, type RuleReport } from '../rules/index.js';
+import { runRules, type FlowDirection, type KeptArtefact, type RequestedAction, type Rule, type RuleReport } from '../rules/index.js';
 import type { ContentProblem, MailPlatform } from './content-policy.js';
 
 /** The envelope of one message, as the mail flow hands it over. */
@@ -69,6 +69,12 @@ export interface ProcessOutcome {
   uninspectable?: { code: string; reason: string } | undefined;
   /** The parsed message as the rules left it (absent when uninspectable). */
   message?: MimeMessage | undefined;
+  /**
+   * Artefacts rules kept (quarantined attachments), which the updated content refers to: the
+   * entry point must store each before it delivers `bytes`. Empty unless `updated` — otherwise
+   * the original, files and all, is delivered.
+   */
+  kept: KeptArtefact[];
 }
 
 /**
@@ -79,7 +85,7 @@ export interface ProcessOutcome {
  */
 export async function processMessage(input: ProcessInput): Promise<ProcessOutcome> {
   const { bytes, envelope, platform } = input;
-  const base = { bytes, problems: [] as ContentProblem[], repaired: [] as string[] };
+  const base = { bytes, problems: [] as ContentProblem[], repaired: [] as string[], kept: [] as KeptArtefact[] };
   const runInput = {
     direction: envelope.direction,
     mailFrom: envelope.mailFrom,
@@ -123,7 +129,7 @@ export async function processMessage(input: ProcessInput): Promise<ProcessOutcom
   if (errors.length) {
     return { ...base, ...decided, status: 'declined', reasons: errors.map((p) => `${platform.name} would reject the update: ${p.message}`), problems, repaired, message: updated };
   }
-  return { ...decided, status: 'updated', bytes: out, reasons: [], problems, repaired, message: updated };
+  return { ...decided, status: 'updated', bytes: out, reasons: [], problems, repaired, message: updated, kept: run.kept };
 }
 
 /**

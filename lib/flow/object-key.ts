@@ -29,3 +29,13 @@ export function updatedMessageKey(prefix: string, invocationId: string, messageI
   const max = S3_REFERENCE.key.max;
   return key.length <= max ? key : `${key.slice(0, max - 17)}-${hash(key)}`;
 }
+
+/**
+ * The S3 key of a quarantined file: `<prefix>quarantine/<messageId>/<sha256>`, in the same
+ * alphabet. The SHA-256 (hex) of the file is the key the rule named in its notice, so the same
+ * file of the same message always lands on the same object.
+ */
+export function quarantineKey(prefix: string, messageId: string, artefactKey: string): string {
+  const p = prefix.replace(UNSAFE, '-').replace(/^\/+/, '');
+  return `${p && !p.endsWith('/') ? `${p}/` : p}quarantine/${segment(messageId)}/${segment(artefactKey)}`;
+}

@@ -8,6 +8,8 @@ export type FlowMetric =
   | 'Retries'
   | 'ProcessingTime'
   | 'RuleHits'
+  /** Audit-mode rules that would have applied (never counted in RuleHits). */
+  | 'AuditHits'
   | 'Uninspectable';
 
 /**

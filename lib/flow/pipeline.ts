@@ -6,7 +6,7 @@ import { WORKMAIL_PLATFORM } from '../workmail/platform.js';
 import { buildResponse, defaultResponse, type MessageFlowResponse } from '../workmail/response.js';
 import { Deadline } from './deadline.js';
 import { maskAddress, type FlowObserver } from './observer.js';
-import { updatedMessageKey } from './object-key.js';
+import { quarantineKey, updatedMessageKey } from './object-key.js';
 import { ServiceError, type MessageFlowPort, type ObjectStorePort } from './ports.js';
 import { withRetry } from './retry.js';
 
@@ -50,6 +50,8 @@ export interface PipelineOutcome {
   updated?: Buffer;
   /** Where it was put. */
   location?: { bucket: string; key: string; versionId?: string | undefined };
+  /** Keys of the quarantined files written to the bucket before the update. */
+  quarantined?: string[];
   problems?: ContentProblem[];
   durationMs: number;
 }
@@ -172,14 +174,17 @@ export async function processEvent(
       observer.error('a rule failed and failClosed is set: throwing', { ...ids, rule: failed.name, reason: failed.reason });
       throw new RuleFailedError(failed.name, failed.reason ?? 'failed');
     }
-    for (const r of reports) if (r.status === 'applied') observer.metric('RuleHits', 1, 'Count', { rule: r.name });
+    for (const r of reports) {
+      if (r.status === 'applied') observer.metric('RuleHits', 1, 'Count', { rule: r.name });
+      else if (r.status === 'would-apply') observer.metric('AuditHits', 1, 'Count', { rule: r.name });
+    }
     observer.info('rules ran', {
       ...ids,
       status: outcome.status,
       sizeBytes: outcome.bytes.length,
       recipients: envelope.recipients.length,
       sender: maskAddress(envelope.sender ?? envelope.mailFrom),
-      rules: reports.map((r) => ({ name: r.name, status: r.status, reason: r.reason, counts: r.counts, ms: Math.round(r.durationMs) })),
+      rules: reports.map((r) => ({ name: r.name, status: r.status, reason: r.reason, counts: r.counts, ms: Math.round(r.durationMs), ...(r.audit ? { audit: true } : {}) })),
       actions: response.actions.map((a) => a.action.type),
     });
     const done = (o: Omit<PipelineOutcome, 'durationMs' | 'reports' | 'actions' | 'response'>): PipelineOutcome => {
@@ -211,6 +216,10 @@ export async function processEvent(
     try {
       const location = await beforeDeadline(
         (async () => {
+          // Quarantined files first: the notices in the update name them, so they must exist before it does.
+          for (const k of outcome.kept) {
+            await withRetry((signal) => deps.objectStore.put(config.bucket, quarantineKey(config.keyPrefix, event.messageId, k.key), k.bytes, signal), retry);
+          }
           const { versionId } = await withRetry((signal) => deps.objectStore.put(config.bucket, key, updated, signal), retry);
           const where = { bucket: config.bucket, key, versionId };
           await withRetry((signal) => deps.messageFlow.putRawMessage(event.messageId, where, signal), retry);
@@ -218,8 +227,9 @@ export async function processEvent(
         })(),
       );
       observer.metric('MessagesModified', 1, 'Count');
-      observer.info('updated content handed to WorkMail', { ...ids, key, versionId: location.versionId, sizeBytes: updated.length });
-      return done({ status: 'updated', updated, location });
+      const quarantined = outcome.kept.map((k) => quarantineKey(config.keyPrefix, event.messageId, k.key));
+      observer.info('updated content handed to WorkMail', { ...ids, key, versionId: location.versionId, sizeBytes: updated.length, ...(quarantined.length ? { quarantined } : {}) });
+      return done({ status: 'updated', updated, location, ...(quarantined.length ? { quarantined } : {}) });
     } catch (err) {
       // Whatever failed, the rules' decisions stand: only the update is skipped.
       const known = err instanceof ServiceError ? UPDATE_FAILURES[err.kind] : undefined;

@@ -169,3 +169,42 @@ export async function wrapAsAttachment(message: MimeMessage, content: NewBodyCon
   ]);
   return (await parseMessage(bytes)).markDerived();
 }
+
+/**
+ * Replaces one part — its header block and body — with `replacement` (a complete part: header
+ * fields, an empty line, the body; no trailing line break, since the one before the next
+ * delimiter belongs to the delimiter; written with the message's line ending). Every other byte
+ * stays: the delimiter lines around it, the other parts, preamble and epilogue.
+ *
+ * A part inside a multipart is swapped in place and `message` is returned. The top-level part
+ * (a message that is a single attachment) keeps its non-content header fields byte for byte;
+ * its content fields and body become the replacement's, and a new message is returned, marked
+ * modified.
+ */
+export async function replacePart(message: MimeMessage, part: MimePart, replacement: Buffer): Promise<MimeMessage> {
+  const eol = message.eol;
+  const parent = part.parent;
+  if (!parent) {
+    const built = (await parseMessage(replacement)).root;
+    const { kept, hasMimeVersion } = splitContentFields(part.headers);
+    const bytes = Buffer.concat([
+      ...kept.map((k) => endLine(k, eol)),
+      ...(hasMimeVersion ? [] : [Buffer.from(`MIME-Version: 1.0${eol}`)]),
+      ...built.headers.list().map((f) => endLine(f.raw, eol)),
+      Buffer.from(eol),
+      built.rawBody(),
+      Buffer.from(eol),
+    ]);
+    return (await parseMessage(bytes)).markDerived();
+  }
+  const at = parent.segments.indexOf(part);
+  if (at < 0) throw new MimeError('MIME_UNSUPPORTED_EDIT', `${part.where} is not a part of its parent`, part.path);
+  // A part that ended with its own line break (headers only) is followed by a delimiter with
+  // none in front: the new part must then bring one, or the delimiter would become body text.
+  const bytes = part.followedByBareDelimiter() ? Buffer.concat([replacement, Buffer.from(eol)]) : replacement;
+  const built = (await parseMessage(bytes)).root;
+  built.parent = parent;
+  parent.segments[at] = built;
+  parent.markStructureChanged();
+  return message;
+}

@@ -38,3 +38,18 @@ export async function buildBodyPart(content: NewBodyContent, eol: LineEnding, se
   if (eol === '\n') text = text.replace(/\r\n/g, '\n');
   return Buffer.from(text, 'latin1');
 }
+
+/**
+ * Builds the bytes of a text/plain attachment (UTF-8, 7bit or quoted-printable, the file name
+ * RFC 2231-encoded when it needs to be), e.g. the notice that stands in for a removed
+ * attachment, with an optional Content-Description. No trailing line break, like {@link buildBodyPart}.
+ */
+export async function buildTextAttachment(text: string, filename: string, eol: LineEnding, description?: string): Promise<Buffer> {
+  const root = new MimeNode('multipart/mixed');
+  const node = root.createChild('text/plain; charset=utf-8', { filename });
+  if (description) node.setHeader('Content-Description', description);
+  node.setContent(text.replace(/\r?\n/g, '\r\n'));
+  let out = (await node.build()).toString('latin1').replace(/\r\n$/, '');
+  if (eol === '\n') out = out.replace(/\r\n/g, '\n');
+  return Buffer.from(out, 'latin1');
+}

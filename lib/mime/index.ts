@@ -34,8 +34,8 @@ export {
   type AttachmentInfo,
   type SecurityInfo,
 } from './structure.js';
-export { insertBodyPart, wrapInMixed, wrapAsAttachment, type WrapOptions } from './add-structure.js';
-export { buildBodyPart, type NewBodyContent } from './build-part.js';
+export { insertBodyPart, wrapInMixed, wrapAsAttachment, replacePart, type WrapOptions } from './add-structure.js';
+export { buildBodyPart, buildTextAttachment, type NewBodyContent } from './build-part.js';
 export { checkLineLengths, findLongLines, reencodeForLineLimit, MAX_LINE_OCTETS, type LongLine } from './line-limit.js';
 export { decodeWords, encodeUnstructured, formatHeaderField, MAX_HEADER_LINE } from './header-value.js';
 export { headerAddresses } from './addresses.js';

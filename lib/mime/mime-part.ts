@@ -122,7 +122,7 @@ export class MimePart {
   }
 
   /** Whether the bytes right after this part start a line (`--…`) without a line break before them. */
-  private followedByBareDelimiter(): boolean {
+  followedByBareDelimiter(): boolean {
     for (let part: MimePart = this; part.parent; part = part.parent) {
       const siblings = part.parent.segments;
       for (let i = siblings.indexOf(part) + 1; i < siblings.length; i++) {

@@ -1,8 +1,13 @@
-import path from 'node:path';
 import { detectSecurity, findAttachments, type MimeMessage } from '../mime/index.js';
 import { compileUserPattern, type UserPattern } from '../pattern/user-pattern.js';
+import type { Detector } from '../redaction/detector.js';
+import { resolveMatches } from '../redaction/resolve-matches.js';
 import { isInternal, matchesPattern } from './address-pattern.js';
+import { matchesAttachment, needsTrueTypes, type AttachmentMatch, type TrueTypes } from './attachment-match.js';
+import { readAuthenticationResults, type AuthMethod, type AuthResult } from './authentication-results.js';
+import { readableTexts } from './body-text.js';
 import type { FlowDirection } from './delivery.js';
+import { toDetector, type DetectorSpec } from './detector-spec.js';
 
 /** A regular expression in JSON: the pattern and optional flags (`i` is the usual one). */
 export interface RegexSpec {
@@ -33,8 +38,30 @@ export interface Condition {
   header?: { name: string; matches?: RegexSpec };
   /** The full decoded subject (read from the message, not the event) matches. */
   subject?: RegexSpec;
-  /** The message has an attachment with one of these extensions or content types. */
-  attachment?: { extensions?: string[]; contentTypes?: string[] };
+  /**
+   * The message has an attachment that matches (see {@link AttachmentMatch}: by extension,
+   * declared type, true type from magic bytes, file-name pattern, decoded size). Attachments
+   * inside attached messages are not looked at; an attached message is itself an attachment.
+   */
+  attachment?: AttachmentMatch;
+  /**
+   * The text a reader sees (text/plain body, text of the HTML body, decoded) contains one of
+   * `words` (whole words, any case) or matches `pattern`; either one is enough.
+   */
+  body?: { words?: string[]; pattern?: RegexSpec };
+  /**
+   * DLP detectors (ids such as `payment-card`, or `{ pattern }`) find at least `atLeast`
+   * (default 1) matches in the subject and the text a reader sees. Nothing is redacted.
+   */
+  detector?: { detectors: DetectorSpec[]; atLeast?: number };
+  /** The message has no header field of this name. */
+  headerMissing?: string;
+  /**
+   * Results in the top-most Authentication-Results header (RFC 8601); each method given must have
+   * one of the results listed (`missing`: no result for it). Only meaningful when a trusted MTA
+   * (WorkMail, for inbound mail) adds that header.
+   */
+  authentication?: Partial<Record<AuthMethod, AuthResult | AuthResult[]>>;
   /** The message is larger than this many bytes. */
   sizeOver?: number;
   /** The message is signed and/or encrypted (true: either; false: neither). */
@@ -58,6 +85,11 @@ export interface ConditionInput {
   inspect?: InspectLevel | undefined;
   /** Size of the whole message in bytes (default: the message's own length). */
   size?: number | undefined;
+  /**
+   * The attachments' detected types (from `detectTrueTypes`), for `attachment.trueTypes`; without
+   * them such a condition is unknown. The engine detects them when a condition needs them.
+   */
+  trueTypes?: TrueTypes | undefined;
 }
 
 /** How much of a message conditions can see. */
@@ -75,6 +107,38 @@ function regex(spec: RegexSpec): UserPattern {
   // `g` and `y` mean nothing to a yes/no test; they were always ignored here.
   if (!re) compiled.set(spec, (re = compileUserPattern({ pattern: spec.pattern, flags: (spec.flags ?? '').replace(/[gy]/g, '') })));
   return re;
+}
+
+const wordPatterns = new WeakMap<object, RegExp>();
+
+/** Whole words or phrases, any case: not preceded or followed by a letter, digit or `_`. */
+function wordsRegex(body: object, words: readonly string[]): RegExp {
+  let re = wordPatterns.get(body);
+  if (!re) {
+    const alternatives = words.map((w) => w.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+')).filter(Boolean);
+    re = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}_])`, 'iu');
+    wordPatterns.set(body, re);
+  }
+  return re;
+}
+
+const detectorLists = new WeakMap<object, Detector[]>();
+
+function detectorsOf(spec: NonNullable<Condition['detector']>): Detector[] {
+  let list = detectorLists.get(spec);
+  if (!list) detectorLists.set(spec, (list = spec.detectors.map(toDetector)));
+  return list;
+}
+
+/** Whether a condition (or any condition inside it) asks for attachments' true types. */
+export function conditionNeedsTrueTypes(condition: Condition | undefined): boolean {
+  if (!condition) return false;
+  return (
+    (!!condition.attachment && needsTrueTypes(condition.attachment)) ||
+    !!condition.all?.some(conditionNeedsTrueTypes) ||
+    !!condition.any?.some(conditionNeedsTrueTypes) ||
+    conditionNeedsTrueTypes(condition.not)
+  );
 }
 
 /** Three-valued AND: false wins, then unknown. */
@@ -144,15 +208,40 @@ export function evaluateCondition(condition: Condition | undefined, input: Condi
       return regex(c.subject!).test(subject);
     });
   }
+  if (c.headerMissing !== undefined) checks.push(() => (level === 'envelope' ? undefined : !input.message.headers.has(c.headerMissing!)));
+  if (c.authentication) {
+    checks.push(() => {
+      if (level === 'envelope') return undefined;
+      const found = readAuthenticationResults(input.message.headers);
+      return Object.entries(c.authentication!).every(([method, wanted]) => (Array.isArray(wanted) ? wanted : [wanted]).includes(found[method as AuthMethod]));
+    });
+  }
   if (c.attachment) {
     checks.push(() => {
       if (level !== 'full') return undefined;
-      const exts = (c.attachment!.extensions ?? []).map((e) => e.replace(/^\./, '').toLowerCase());
-      const types = (c.attachment!.contentTypes ?? []).map((t) => t.toLowerCase());
-      return findAttachments(input.message).some((a) => {
-        const ext = a.filename ? path.extname(a.filename).slice(1).toLowerCase() : '';
-        return (ext && exts.includes(ext)) || types.some((t) => (t.endsWith('/*') ? a.mediaType.startsWith(t.slice(0, -1)) : a.mediaType === t));
-      });
+      return or(findAttachments(input.message).map((a) => matchesAttachment(a, c.attachment!, input.trueTypes)));
+    });
+  }
+  if (c.body) {
+    checks.push(() => {
+      if (level !== 'full') return undefined;
+      const { words, pattern } = c.body!;
+      const wordsRe = words?.length ? wordsRegex(c.body!, words) : undefined;
+      const re = pattern ? regex(pattern) : undefined;
+      return readableTexts(input.message).some((t) => (wordsRe !== undefined && wordsRe.test(t)) || (re !== undefined && re.test(t)));
+    });
+  }
+  if (c.detector) {
+    checks.push(() => {
+      if (level !== 'full') return undefined;
+      const detectors = detectorsOf(c.detector!);
+      const wanted = c.detector!.atLeast ?? 1;
+      let found = 0;
+      for (const text of [input.message.headers.getDecoded('subject')[0] ?? '', ...readableTexts(input.message)]) {
+        found += resolveMatches(text, detectors).length;
+        if (found >= wanted) return true;
+      }
+      return false;
     });
   }
   if (c.sizeOver !== undefined) checks.push(() => (input.size === undefined && level === 'envelope' ? undefined : (input.size ?? input.message.byteLength) > c.sizeOver!));

@@ -1,22 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { WmflowError } from '../errors.js';
-import { userPatternProblem } from '../pattern/user-pattern.js';
-import type { Detector } from '../redaction/detector.js';
-import { BUILTIN_DETECTOR_IDS, customPatternProblem, customRegexDetector, getBuiltinDetector } from '../redaction/registry.js';
-import { validatePattern } from './address-pattern.js';
 import { formatPath } from '../format-path.js';
 import { actionRule } from './builtin/action.js';
+import { attachmentRule, attachmentRuleProblems, attachmentRuleSchema } from './builtin/attachment.js';
 import { disclaimerRule } from './builtin/disclaimer.js';
 import { headerOperationProblems, headerRule, type HeaderOperation } from './builtin/header.js';
 import { redactRule } from './builtin/redact.js';
 import { subjectTagRule } from './builtin/subject-tag.js';
-import type { Condition } from './condition.js';
 import { GENERIC_PLATFORM, type RulePlatform } from './platform.js';
 import type { Rule } from './rule.js';
-import { ACTION_TYPES } from './delivery.js';
-import type { UninspectableChoice } from './builtin/uninspectable.js';
 import { didYouMean } from './suggest.js';
+import { actionType, addressPattern, bounceText, conditionSchema, detectorSpec, onUninspectable, protectedFallback, ruleCommon } from './schema.js';
+import { detectorProblems, toDetector } from './detector-spec.js';
+
+export { conditionSchema };
 import { hasFixedText, unknownTemplateFields } from './template.js';
 
 /** A configuration that does not validate; `problems` has one `path: problem` line each. */
@@ -61,72 +59,10 @@ export function defineRuleType<T extends z.ZodType>(type: RuleType<T>): RuleType
   return type as unknown as RuleType;
 }
 
-const regexSpec = z
-  .object({ pattern: z.string().min(1), flags: z.string().regex(/^[imsu]*$/, 'flags may only be i, m, s, u').optional() })
-  .strict()
-  .superRefine((spec, ctx) => {
-    const problem = userPatternProblem(spec);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['pattern'] });
-  });
-
-const addressPattern = z.string().superRefine((p, ctx) => {
-  const problem = validatePattern(p);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
-const patterns = z.union([addressPattern, z.array(addressPattern).min(1)]);
-const direction = z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['INBOUND', 'OUTBOUND']));
-
-/** JSON schema of a {@link Condition}. */
-export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
-  z
-    .object({
-      all: z.array(conditionSchema).optional(),
-      any: z.array(conditionSchema).optional(),
-      not: conditionSchema.optional(),
-      direction: direction.optional(),
-      sender: patterns.optional(),
-      recipient: patterns.optional(),
-      senderIs: z.enum(['internal', 'external']).optional(),
-      recipients: z.enum(['anyExternal', 'allInternal']).optional(),
-      header: z.object({ name: z.string().min(1), matches: regexSpec.optional() }).strict().optional(),
-      subject: regexSpec.optional(),
-      attachment: z
-        .object({ extensions: z.array(z.string().min(1)).optional(), contentTypes: z.array(z.string().regex(/^[\w.+-]+\/(\*|[\w.+-]+)$/, 'expected type/subtype')).optional() })
-        .strict()
-        .optional(),
-      sizeOver: z.number().int().nonnegative().optional(),
-      signedOrEncrypted: z.boolean().optional(),
-    })
-    .strict(),
-) as z.ZodType<Condition>;
-
-const protectedFallback = z.enum(['skip', 'wrap', 'bounce']);
-const bounceText = z.string().min(1).max(2000);
-const actionType = z.enum(ACTION_TYPES as [string, ...string[]]) as unknown as z.ZodType<(typeof ACTION_TYPES)[number]>;
-const onUninspectable = z.enum(['apply', 'skip']) as z.ZodType<UninspectableChoice>;
-const common = { type: z.string(), name: z.string().min(1).max(64).regex(/^[\w.-]+$/, 'use letters, digits, ".", "_" and "-"').optional(), when: conditionSchema.optional() };
+const common = { type: z.string(), ...ruleCommon };
 
 const templateCheck = (path: (string | number)[], template: string | undefined) =>
   (template ? unknownTemplateFields(template) : []).map((f) => ({ path, message: `unknown template field {{${f}}}; use sender, recipients, date or direction` }));
-
-const detectorSpec = z.union([
-  z.string(),
-  z.object({ id: z.string().regex(/^[\w-]+$/).optional(), pattern: z.string().min(1), flags: z.string().regex(/^[imsu]*$/).optional() }).strict(),
-]);
-
-function detectorProblems(specs: z.infer<typeof detectorSpec>[]): { path: (string | number)[]; message: string }[] {
-  return specs.flatMap((spec, i) => {
-    if (typeof spec === 'string') {
-      return getBuiltinDetector(spec) ? [] : [{ path: ['detectors', i], message: `unknown detector "${spec}"${didYouMean(spec, BUILTIN_DETECTOR_IDS)}` }];
-    }
-    const problem = customPatternProblem(spec.pattern, spec.flags);
-    return problem ? [{ path: ['detectors', i, 'pattern'], message: problem }] : [];
-  });
-}
-
-function toDetector(spec: z.infer<typeof detectorSpec>, i: number): Detector {
-  return typeof spec === 'string' ? getBuiltinDetector(spec)! : customRegexDetector(spec.id ?? `custom-${i + 1}`, spec.pattern, spec.flags);
-}
 
 /** The built-in rule types. */
 export const BUILTIN_RULE_TYPES: Record<string, RuleType> = {
@@ -199,18 +135,48 @@ export const BUILTIN_RULE_TYPES: Record<string, RuleType> = {
     schema: z.object({ ...common, tag: z.string().trim().min(1).max(64), position: z.enum(['prefix', 'suffix']).optional() }).strict(),
     create: (o) => subjectTagRule(o),
   }),
+  attachment: defineRuleType({
+    schema: attachmentRuleSchema.extend({ type: z.string() }).strict(),
+    check: (o) => attachmentRuleProblems(o),
+    create: (o) => attachmentRule(o),
+  }),
   action: defineRuleType({
     schema: z.object({ ...common, action: actionType, bounceMessage: bounceText.optional(), recipients: z.array(addressPattern).min(1).optional(), onUninspectable: onUninspectable.optional() }).strict(),
     create: (o) => actionRule(o),
   }),
 };
 
+const ruleMode = z.enum(['enforce', 'audit']);
+
 const topSchema = z
   .object({
     orgDomains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'expected a domain such as example.com')).optional(),
+    /** `audit` puts every rule in audit mode, whatever the rule says. */
+    mode: ruleMode.optional(),
     rules: z.array(z.unknown()),
   })
   .strict();
+
+/** Rule-flow options every rule type takes (built-in and custom), checked apart from its own. */
+const FLOW_KEYS = ['unless', 'stopProcessing', 'mode'] as const;
+const flowSchema = z.object({ unless: conditionSchema.optional(), stopProcessing: z.boolean().optional(), mode: ruleMode.optional() }).strict();
+
+/**
+ * The rule with its flow options set, as a copy that keeps its prototype and accessors (a
+ * custom type may return a class instance, whose methods a plain spread would lose).
+ */
+function withFlow(rule: Rule, flow: Pick<Rule, 'unless' | 'stopProcessing' | 'mode'>): Rule {
+  const copy = Object.defineProperties(Object.create(Object.getPrototypeOf(rule) as object) as Rule, Object.getOwnPropertyDescriptors(rule));
+  return Object.assign(copy, flow);
+}
+
+/** Splits the rule-flow options off a raw rule, so each type's schema sees only its own. */
+function splitFlow(raw: Record<string, unknown>): { flow: Record<string, unknown>; own: Record<string, unknown> } {
+  const flow: Record<string, unknown> = {};
+  const own: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) ((FLOW_KEYS as readonly string[]).includes(k) ? flow : own)[k] = v;
+  return { flow, own };
+}
 
 /** Turns zod issues into `path: problem` lines, with "did you mean" for unknown keys. */
 function describeIssues(error: z.ZodError, prefix: (string | number)[], known: (path: PropertyKey[]) => string[]): string[] {
@@ -241,7 +207,8 @@ export function parseRulesConfig(json: unknown, options: ConfigOptions = {}): Ru
   const types = options.types ?? BUILTIN_RULE_TYPES;
   const context: RuleTypeContext = { platform: options.platform ?? GENERIC_PLATFORM };
   const top = topSchema.safeParse(json);
-  if (!top.success) throw new ConfigError(describeIssues(top.error, [], () => ['orgDomains', 'rules']));
+  if (!top.success) throw new ConfigError(describeIssues(top.error, [], () => ['orgDomains', 'mode', 'rules']));
+  const auditAll = top.data.mode === 'audit';
   const problems: string[] = [];
   const rules: Rule[] = [];
   const names = new Map<string, number>();
@@ -252,18 +219,27 @@ export function parseRulesConfig(json: unknown, options: ConfigOptions = {}): Ru
     if (typeof typeName !== 'string') return problems.push(`${at(['type'])}: missing; one of ${Object.keys(types).join(', ')}`);
     const type = types[typeName];
     if (!type) return problems.push(`${at(['type'])}: unknown rule type "${typeName}"${didYouMean(typeName, Object.keys(types))}`);
-    const parsed = type.schema.safeParse(raw);
+    const { flow: rawFlow, own } = splitFlow(raw as Record<string, unknown>);
+    const flow = flowSchema.safeParse(rawFlow);
+    const parsed = type.schema.safeParse(own);
+    if (!flow.success) problems.push(...describeIssues(flow.error, ['rules', i], () => []));
     if (!parsed.success) {
-      problems.push(...describeIssues(parsed.error, ['rules', i], (p) => (p.length ? [] : keysOf(type.schema))));
+      problems.push(...describeIssues(parsed.error, ['rules', i], (p) => (p.length ? [] : [...keysOf(type.schema), ...FLOW_KEYS])));
       return;
     }
+    if (!flow.success) return;
     const extra = type.check?.(parsed.data, context) ?? [];
     if (extra.length) {
       problems.push(...extra.map((e) => `${at(e.path)}: ${e.message}`));
       return;
     }
     try {
-      const rule = type.create(parsed.data, context);
+      const mode = auditAll ? 'audit' : flow.data.mode;
+      const rule = withFlow(type.create(parsed.data, context), {
+        ...(flow.data.unless ? { unless: flow.data.unless } : {}),
+        ...(flow.data.stopProcessing ? { stopProcessing: true } : {}),
+        ...(mode ? { mode } : {}),
+      });
       const seen = names.get(rule.name);
       if (seen !== undefined) problems.push(`${at(['name'])}: "${rule.name}" is already the name of rules[${seen}]; give each rule its own name`);
       names.set(rule.name, i);

@@ -2,9 +2,13 @@
  * wmflow rules: the rule model, the engine, conditions, the built-in rules and configuration.
  * Independent of any mail platform: WorkMail and SMTP hand in a {@link RulePlatform}.
  */
-export { defineRule, type Rule, type RuleContext, type RuleEnvelope, type RuleReport, type RuleResult, type RequestedAction } from './rule.js';
-export { runRules, type RunInput, type RunResult } from './engine.js';
-export { evaluateCondition, type Condition, type ConditionInput, type InspectLevel, type RegexSpec } from './condition.js';
+export { defineRule, type Rule, type RuleContext, type RuleEnvelope, type RuleReport, type RuleResult, type RequestedAction, type KeptArtefact, type RuleMode } from './rule.js';
+export { runRules, artefactKey, type RunInput, type RunResult } from './engine.js';
+export { evaluateCondition, conditionNeedsTrueTypes, type Condition, type ConditionInput, type InspectLevel, type RegexSpec } from './condition.js';
+export { detectTrueTypes, decodedSize, matchesAttachment, type AttachmentMatch, type TrueType, type TrueTypes } from './attachment-match.js';
+export { readAuthenticationResults, AUTH_RESULTS, type AuthMethod, type AuthResult } from './authentication-results.js';
+export { readableTexts } from './body-text.js';
+export type { DetectorSpec } from './detector-spec.js';
 export { isInternal, matchesPattern, validatePattern, normaliseAddress } from './address-pattern.js';
 export {
   ACTION_TYPES,
@@ -37,5 +41,6 @@ export { redactRule, type RedactOptions, type RedactScope } from './builtin/reda
 export { headerRule, type HeaderRuleOptions, type HeaderOperation } from './builtin/header.js';
 export { subjectTagRule, type SubjectTagOptions } from './builtin/subject-tag.js';
 export { actionRule, type ActionRuleOptions } from './builtin/action.js';
+export { attachmentRule, attachmentRuleSchema, NOTICE_DESCRIPTION, type AttachmentRuleOptions } from './builtin/attachment.js';
 export type { ProtectedFallback } from './builtin/protected-fallback.js';
 export type { UninspectableChoice } from './builtin/uninspectable.js';

@@ -35,17 +35,50 @@ export interface RuleContext extends RuleEnvelope {
   note(change: string): void;
   /** Adds to a named counter of this rule's report (`redactions.payment-card`). */
   count(name: string, by?: number): void;
+  /**
+   * Hands an artefact to the operator (a quarantined attachment): rules do no I/O, so the entry
+   * point stores it (the Lambda in the bucket, replay beside the output). Returns its key, the
+   * SHA-256 of the bytes in hex: deterministic and in S3's key alphabet, so a notice can name it.
+   * In audit mode nothing is kept, but the key is returned and reported all the same.
+   */
+  keep(artefact: { name: string; bytes: Buffer; contentType: string }): string;
 }
+
+/** An artefact a rule handed over with {@link RuleContext.keep}. */
+export interface KeptArtefact {
+  /** SHA-256 of `bytes`, hex: the same file always gets the same key. */
+  key: string;
+  /** The file name it had (for the operator; never used in a storage key). */
+  name: string;
+  contentType: string;
+  bytes: Buffer;
+  /** The rule that kept it. */
+  rule: string;
+}
+
+/**
+ * `enforce` (default): the rule changes the message and asks for actions. `audit`: the rule runs
+ * on a throw-away copy and only reports what it would change and ask for (status `would-apply`).
+ */
+export type RuleMode = 'enforce' | 'audit';
 
 /** How one rule went. */
 export interface RuleReport {
   name: string;
   type: string;
   /**
-   * `applied`: it changed the message or asked for actions; `unchanged`: it ran and did nothing;
-   * `skipped`: it did not run (condition, policy, signed mail); `failed`: it threw.
+   * `applied`: it changed the message or asked for actions; `would-apply`: an audit-mode rule
+   * that would have (its changes and actions are reported, not made); `unchanged`: it ran and did
+   * nothing; `skipped`: it did not run (condition, exception, an earlier rule's stopProcessing,
+   * policy, signed mail); `failed`: it threw.
    */
-  status: 'applied' | 'unchanged' | 'skipped' | 'failed';
+  status: 'applied' | 'would-apply' | 'unchanged' | 'skipped' | 'failed';
+  /** Set on rules in audit mode: nothing in `changes`, `actions` or `kept` was done. */
+  audit?: true;
+  /** Keys of the artefacts it kept (see {@link RuleContext.keep}). */
+  kept?: string[];
+  /** Set when this rule applied with `stopProcessing` (or, in audit mode, would have). */
+  stoppedProcessing?: true;
   /** Why it skipped, failed or did nothing (`condition not met`, `message is signed`). */
   reason?: string;
   /** Set when the rule could not inspect the message and followed its uninspectable policy. */
@@ -71,6 +104,12 @@ export interface Rule {
   readonly type: string;
   /** The rule runs only when this holds. */
   readonly when?: Condition | undefined;
+  /** An exception: the rule is skipped when this holds (unknown counts as for `when`). */
+  readonly unless?: Condition | undefined;
+  /** After this rule applied, later rules do not run (their reports say why). @default false */
+  readonly stopProcessing?: boolean | undefined;
+  /** @default 'enforce' */
+  readonly mode?: RuleMode | undefined;
   run(ctx: RuleContext): RuleResult | Promise<RuleResult>;
   /**
    * The actions to apply when the rule could not inspect the message: its body could not be
@@ -93,6 +132,15 @@ export interface Rule {
  * });
  * ```
  */
-export function defineRule(rule: { name: string; type?: string; when?: Condition; run: Rule['run']; onUninspectable?: Rule['onUninspectable'] }): Rule {
+export function defineRule(rule: {
+  name: string;
+  type?: string;
+  when?: Condition;
+  unless?: Condition;
+  stopProcessing?: boolean;
+  mode?: RuleMode;
+  run: Rule['run'];
+  onUninspectable?: Rule['onUninspectable'];
+}): Rule {
   return { type: 'custom', ...rule };
 }
