@@ -2,20 +2,19 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { WmflowError } from '../errors.js';
 import { formatPath } from '../format-path.js';
-import { actionRule } from './builtin/action.js';
+import { actionRuleType } from './builtin/action.js';
 import { attachmentRule, attachmentRuleProblems, attachmentRuleSchema } from './builtin/attachment.js';
-import { disclaimerRule } from './builtin/disclaimer.js';
-import { headerOperationProblems, headerRule, type HeaderOperation } from './builtin/header.js';
-import { redactRule } from './builtin/redact.js';
-import { subjectTagRule } from './builtin/subject-tag.js';
+import { disclaimerRuleType } from './builtin/disclaimer.js';
+import { headerRuleType } from './builtin/header.js';
+import { redactRuleType } from './builtin/redact.js';
+import { subjectTagRuleType } from './builtin/subject-tag.js';
 import { GENERIC_PLATFORM, type RulePlatform } from './platform.js';
 import type { Rule } from './rule.js';
+import { defineRuleType, type RuleType, type RuleTypeContext } from './rule-type.js';
+import { conditionSchema } from './schema.js';
 import { didYouMean } from './suggest.js';
-import { actionType, addressPattern, bounceText, conditionSchema, detectorSpec, onUninspectable, protectedFallback, ruleCommon } from './schema.js';
-import { detectorProblems, toDetector } from './detector-spec.js';
 
-export { conditionSchema };
-import { hasFixedText, unknownTemplateFields } from './template.js';
+export { conditionSchema, defineRuleType, type RuleType, type RuleTypeContext };
 
 /** A configuration that does not validate; `problems` has one `path: problem` line each. */
 export class ConfigError extends WmflowError {
@@ -33,19 +32,6 @@ export interface RulesConfig {
   rules: Rule[];
 }
 
-/** What a rule type is built for: the platform the rules will serve. */
-export interface RuleTypeContext {
-  platform: RulePlatform;
-}
-
-/** How a rule type is configured: its schema, and a factory from validated options. */
-export interface RuleType<T extends z.ZodType = z.ZodType> {
-  schema: T;
-  create(options: z.infer<T>, context: RuleTypeContext): Rule;
-  /** Checks beyond the schema; each problem with a path relative to the rule. */
-  check?(options: z.infer<T>, context: RuleTypeContext): { path: (string | number)[]; message: string }[];
-}
-
 /** Options of config loading. */
 export interface ConfigOptions {
   /** Rule types by name (default {@link BUILTIN_RULE_TYPES}; add custom ones beside them). */
@@ -54,96 +40,18 @@ export interface ConfigOptions {
   platform?: RulePlatform | undefined;
 }
 
-/** Declares a rule type with its options typed from its schema (for custom types too). */
-export function defineRuleType<T extends z.ZodType>(type: RuleType<T>): RuleType {
-  return type as unknown as RuleType;
-}
-
-const common = { type: z.string(), ...ruleCommon };
-
-const templateCheck = (path: (string | number)[], template: string | undefined) =>
-  (template ? unknownTemplateFields(template) : []).map((f) => ({ path, message: `unknown template field {{${f}}}; use sender, recipients, date or direction` }));
-
-/** The built-in rule types. */
+/** The built-in rule types, each defined beside its rule with its schema. */
 export const BUILTIN_RULE_TYPES: Record<string, RuleType> = {
-  disclaimer: defineRuleType({
-    schema: z
-      .object({
-        ...common,
-        text: z.string().min(1),
-        html: z.string().min(1).optional(),
-        position: z.enum(['top', 'bottom']).optional(),
-        onProtected: protectedFallback.optional(),
-        bounceMessage: bounceText.optional(),
-      })
-      .strict(),
-    check: (o) => [
-      ...templateCheck(['text'], o.text),
-      ...templateCheck(['html'], o.html),
-      ...(hasFixedText(o.text) ? [] : [{ path: ['text'], message: 'needs some fixed text besides {{fields}}, so a second pass can recognise the disclaimer' }]),
-    ],
-    create: (o) => disclaimerRule(o),
-  }),
-  redact: defineRuleType({
-    schema: z
-      .object({
-        ...common,
-        detectors: z.array(detectorSpec).min(1),
-        scopes: z.array(z.enum(['subject', 'text', 'html', 'attachments'])).min(1).optional(),
-        mask: z
-          .discriminatedUnion('style', [
-            z.object({ style: z.literal('full'), replacement: z.string().max(100).optional() }).strict(),
-            z.object({ style: z.literal('keep-last'), keep: z.number().int().min(0).max(8), maskChar: z.string().length(1).regex(/[^A-Za-z0-9]/, 'must not be a letter or digit').optional() }).strict(),
-          ])
-          .optional(),
-        attributes: z.boolean().optional(),
-        urls: z.boolean().optional(),
-        onFind: z.object({ action: actionType, bounceMessage: bounceText.optional() }).strict().optional(),
-        onProtected: protectedFallback.optional(),
-        bounceMessage: bounceText.optional(),
-        onUninspectable: onUninspectable.optional(),
-      })
-      .strict(),
-    check: (o) => [
-      ...detectorProblems(o.detectors),
-      ...(o.onUninspectable === 'apply' && !o.onFind ? [{ path: ['onUninspectable'], message: '"apply" needs an onFind action to apply' }] : []),
-    ],
-    create: (o) => redactRule({ ...o, detectors: o.detectors.map(toDetector) }),
-  }),
-  header: defineRuleType({
-    schema: z
-      .object({
-        ...common,
-        operations: z
-          .array(
-            z.discriminatedUnion('op', [
-              z.object({ op: z.literal('add'), name: z.string().regex(/^[!-9;-~]+$/, 'invalid header name'), value: z.string() }).strict(),
-              z.object({ op: z.literal('set'), name: z.string().regex(/^[!-9;-~]+$/, 'invalid header name'), value: z.string() }).strict(),
-              z.object({ op: z.literal('remove'), name: z.string().regex(/^[!-9;-~]+$/, 'invalid header name') }).strict(),
-            ]),
-          )
-          .min(1),
-      })
-      .strict(),
-    check: (o, { platform }) => [
-      ...headerOperationProblems(o.operations as HeaderOperation[], platform).map((p) => ({ path: ['operations', p.index], message: p.message })),
-      ...(o.operations as HeaderOperation[]).flatMap((op, i) => ('value' in op ? templateCheck(['operations', i, 'value'], op.value) : [])),
-    ],
-    create: (o, { platform }) => headerRule({ ...o, operations: o.operations as HeaderOperation[] }, platform),
-  }),
-  'subject-tag': defineRuleType({
-    schema: z.object({ ...common, tag: z.string().trim().min(1).max(64), position: z.enum(['prefix', 'suffix']).optional() }).strict(),
-    create: (o) => subjectTagRule(o),
-  }),
+  disclaimer: disclaimerRuleType,
+  redact: redactRuleType,
+  header: headerRuleType,
+  'subject-tag': subjectTagRuleType,
   attachment: defineRuleType({
-    schema: attachmentRuleSchema.extend({ type: z.string() }).strict(),
+    schema: attachmentRuleSchema.extend({ type: z.literal('attachment') }).strict(),
     check: (o) => attachmentRuleProblems(o),
     create: (o) => attachmentRule(o),
   }),
-  action: defineRuleType({
-    schema: z.object({ ...common, action: actionType, bounceMessage: bounceText.optional(), recipients: z.array(addressPattern).min(1).optional(), onUninspectable: onUninspectable.optional() }).strict(),
-    create: (o) => actionRule(o),
-  }),
+  action: actionRuleType,
 };
 
 const ruleMode = z.enum(['enforce', 'audit']);

@@ -1,3 +1,4 @@
+import { isFieldName } from '../mime/index.js';
 import { z } from 'zod';
 import { userPatternProblem } from '../pattern/user-pattern.js';
 import { validatePattern } from './address-pattern.js';
@@ -6,6 +7,7 @@ import type { UninspectableChoice } from './builtin/uninspectable.js';
 import type { Condition } from './condition.js';
 import { ACTION_TYPES } from './delivery.js';
 import { detectorProblems } from './detector-spec.js';
+import { unknownTemplateFields } from './template.js';
 
 /** JSON schemas shared by conditions and rule types (config.ts and the built-in rules). */
 
@@ -68,7 +70,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
       senderIs: z.enum(['internal', 'external']).optional(),
       recipients: z.enum(['anyExternal', 'allInternal']).optional(),
       header: z.object({ name: z.string().min(1), matches: regexSpec.optional() }).strict().optional(),
-      headerMissing: z.string().regex(/^[!-9;-~]+$/, 'invalid header name').optional(),
+      headerMissing: fieldName.optional(),
       subject: regexSpec.optional(),
       attachment: attachmentMatchSchema.optional(),
       body: z
@@ -96,6 +98,14 @@ export const bounceText = z.string().min(1).max(2000);
 export const actionType = z.enum(ACTION_TYPES as [string, ...string[]]) as unknown as z.ZodType<(typeof ACTION_TYPES)[number]>;
 /** `onUninspectable`. */
 export const onUninspectable = z.enum(['apply', 'skip']) as z.ZodType<UninspectableChoice>;
+/** A header field name (RFC 5322). */
+export const fieldName = z.string().refine(isFieldName, 'invalid header name');
+
+/** A template in a rule's text: only known fields. */
+export function templateProblems(path: (string | number)[], template: string | undefined): { path: (string | number)[]; message: string }[] {
+  return (template ? unknownTemplateFields(template) : []).map((f) => ({ path, message: `unknown template field {{${f}}}; use sender, recipients, date or direction` }));
+}
+
 /** Options every built-in rule takes besides its `type` (flow options are checked apart). */
 export const ruleCommon = {
   name: z.string().min(1).max(64).regex(/^[\w.-]+$/, 'use letters, digits, ".", "_" and "-"').optional(),

@@ -1,24 +1,33 @@
 import { matchesPattern } from '../address-pattern.js';
-import type { Condition } from '../condition.js';
-import { DEFAULT_BOUNCE_MESSAGE, isBlockingAction, type ActionType, type RequestedAction } from '../delivery.js';
+import { z } from 'zod';
+import { DEFAULT_BOUNCE_MESSAGE, isBlockingAction, type RequestedAction } from '../delivery.js';
+import { defineRuleType } from '../rule-type.js';
+import { actionType, addressPattern, bounceText, onUninspectable, ruleCommon } from '../schema.js';
 import type { Rule, RuleEnvelope } from '../rule.js';
-import type { UninspectableChoice } from './uninspectable.js';
 
-/** Options of the `action` rule. */
-export interface ActionRuleOptions {
-  name?: string;
-  when?: Condition;
-  action: ActionType;
-  /** For BOUNCE: the message returned to the sender (default "Message rejected by policy."). */
-  bounceMessage?: string;
-  /** Only recipients matching these patterns; all recipients when absent. */
-  recipients?: string[];
-  /**
-   * When the condition cannot be evaluated (the body could not be parsed, say):
-   * @default 'apply' for BOUNCE, DROP and MOVE_TO_JUNK (fail closed), 'skip' otherwise
-   */
-  onUninspectable?: UninspectableChoice;
-}
+/** JSON schema of the `action` rule. */
+export const actionSchema = z
+  .object({
+    type: z.literal('action'),
+    ...ruleCommon,
+    action: actionType,
+    /** For BOUNCE: the message returned to the sender. @default "Message rejected by policy." */
+    bounceMessage: bounceText.optional(),
+    /** Only recipients matching these patterns. @default all recipients */
+    recipients: z.array(addressPattern).min(1).optional(),
+    /**
+     * When the condition cannot be evaluated (the body could not be parsed, say).
+     * @default 'apply' for BOUNCE, DROP and MOVE_TO_JUNK (fail closed), 'skip' otherwise
+     */
+    onUninspectable: onUninspectable.optional(),
+  })
+  .strict();
+
+/** Options of the `action` rule (its JSON without `type`). */
+export type ActionRuleOptions = Omit<z.infer<typeof actionSchema>, 'type'>;
+
+/** The `action` rule type. */
+export const actionRuleType = defineRuleType({ schema: actionSchema, create: (o) => actionRule(o) });
 
 /** When its condition holds, asks for a delivery action (bounce, drop, junk, bypass spam check). */
 export function actionRule(options: ActionRuleOptions): Rule {

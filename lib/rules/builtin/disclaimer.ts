@@ -12,26 +12,44 @@ import {
   type MimePart,
   type TextInsertion,
 } from '../../mime/index.js';
-import type { Condition } from '../condition.js';
+import { z } from 'zod';
 import type { Rule, RuleContext } from '../rule.js';
+import { defineRuleType } from '../rule-type.js';
+import { bounceText, protectedFallback, ruleCommon, templateProblems } from '../schema.js';
 import { hasFixedText, renderTemplate, templatePattern, templateValues } from '../template.js';
-import { handleProtected, type ProtectedFallback } from './protected-fallback.js';
+import { handleProtected } from './protected-fallback.js';
 
-/** Options of the `disclaimer` rule. */
-export interface DisclaimerOptions {
-  name?: string;
-  when?: Condition;
-  /** Plain-text disclaimer; template fields `{{sender}}`, `{{recipients}}`, `{{date}}`, `{{direction}}`. */
-  text: string;
-  /** HTML fragment for HTML bodies; defaults to the text, escaped, with line breaks kept. */
-  html?: string;
-  /** Where it goes: after the body (default) or before it. */
-  position?: 'top' | 'bottom';
-  /** Signed or encrypted mail: leave it alone (default), wrap it, or bounce it. */
-  onProtected?: ProtectedFallback;
-  /** Bounce text when `onProtected` is `bounce`. */
-  bounceMessage?: string;
-}
+/** JSON schema of the `disclaimer` rule. */
+export const disclaimerSchema = z
+  .object({
+    type: z.literal('disclaimer'),
+    ...ruleCommon,
+    /** Plain-text disclaimer; template fields `{{sender}}`, `{{recipients}}`, `{{date}}`, `{{direction}}`. */
+    text: z.string().min(1),
+    /** HTML fragment for HTML bodies. @default the text, escaped, with line breaks kept */
+    html: z.string().min(1).optional(),
+    /** Where it goes. @default 'bottom' */
+    position: z.enum(['top', 'bottom']).optional(),
+    /** Signed or encrypted mail: leave it alone, wrap it, or bounce it. @default 'skip' */
+    onProtected: protectedFallback.optional(),
+    /** Bounce text when `onProtected` is `bounce`. */
+    bounceMessage: bounceText.optional(),
+  })
+  .strict();
+
+/** Options of the `disclaimer` rule (its JSON without `type`). */
+export type DisclaimerOptions = Omit<z.infer<typeof disclaimerSchema>, 'type'>;
+
+/** The `disclaimer` rule type, as rules files name it. */
+export const disclaimerRuleType = defineRuleType({
+  schema: disclaimerSchema,
+  check: (o) => [
+    ...templateProblems(['text'], o.text),
+    ...templateProblems(['html'], o.html),
+    ...(hasFixedText(o.text) ? [] : [{ path: ['text'], message: 'needs some fixed text besides {{fields}}, so a second pass can recognise the disclaimer' }]),
+  ],
+  create: (o) => disclaimerRule(o),
+});
 
 /** Attribute marking wmflow's HTML disclaimer, so a second pass recognises it. */
 const MARKER = 'data-wmflow-disclaimer';

@@ -1,22 +1,44 @@
 import { WmflowError } from '../../errors.js';
 import { MimeError } from '../../mime/index.js';
-import type { Condition } from '../condition.js';
+import { z } from 'zod';
 import { GENERIC_PLATFORM, type RulePlatform } from '../platform.js';
 import type { Rule } from '../rule.js';
+import { defineRuleType } from '../rule-type.js';
+import { fieldName, ruleCommon, templateProblems } from '../schema.js';
 import { renderTemplate, templateValues } from '../template.js';
 
 /** One header operation. Values may use template fields (`{{sender}}`, `{{date}}`…). */
-export type HeaderOperation =
-  | { op: 'add'; name: string; value: string }
-  | { op: 'set'; name: string; value: string }
-  | { op: 'remove'; name: string };
+export const headerOperationSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('add'), name: fieldName, value: z.string() }).strict(),
+  z.object({ op: z.literal('set'), name: fieldName, value: z.string() }).strict(),
+  z.object({ op: z.literal('remove'), name: fieldName }).strict(),
+]);
 
-/** Options of the `header` rule. */
-export interface HeaderRuleOptions {
-  name?: string;
-  when?: Condition;
-  operations: HeaderOperation[];
-}
+/** One header operation. */
+export type HeaderOperation = z.infer<typeof headerOperationSchema>;
+
+/** JSON schema of the `header` rule. */
+export const headerSchema = z
+  .object({
+    type: z.literal('header'),
+    ...ruleCommon,
+    /** Applied in order. */
+    operations: z.array(headerOperationSchema).min(1),
+  })
+  .strict();
+
+/** Options of the `header` rule (its JSON without `type`). */
+export type HeaderRuleOptions = Omit<z.infer<typeof headerSchema>, 'type'>;
+
+/** The `header` rule type: edits the platform forbids are refused when the rules are loaded. */
+export const headerRuleType = defineRuleType({
+  schema: headerSchema,
+  check: (o, { platform }) => [
+    ...headerOperationProblems(o.operations, platform).map((p) => ({ path: ['operations', p.index], message: p.message })),
+    ...o.operations.flatMap((op, i) => ('value' in op ? templateProblems(['operations', i, 'value'], op.value) : [])),
+  ],
+  create: (o, { platform }) => headerRule(o, platform),
+});
 
 /**
  * Problems with header operations, checked when the rule is configured: the platform rejects

@@ -2,45 +2,70 @@ import { decodesLosslessly, findAttachments, findReadableParts, getText, MimeErr
 import type { Detector } from '../../redaction/detector.js';
 import type { MaskStyle } from '../../redaction/mask.js';
 import { redactHtml, redactText } from '../../redaction/redact-text.js';
-import type { ActionType, RequestedAction } from '../delivery.js';
-import type { Condition } from '../condition.js';
+import { z } from 'zod';
+import type { RequestedAction } from '../delivery.js';
+import { detectorProblems, toDetector } from '../detector-spec.js';
 import type { Rule } from '../rule.js';
-import { handleProtected, type ProtectedFallback } from './protected-fallback.js';
-import type { UninspectableChoice } from './uninspectable.js';
+import { defineRuleType } from '../rule-type.js';
+import { actionType, bounceText, detectorSpec, onUninspectable, protectedFallback, ruleCommon } from '../schema.js';
+import { handleProtected } from './protected-fallback.js';
 
-/** Where the redact rule looks. */
-export type RedactScope = 'subject' | 'text' | 'html' | 'attachments';
+/** JSON schema of a mask. */
+const maskSchema = z.discriminatedUnion('style', [
+  z.object({ style: z.literal('full'), replacement: z.string().max(100).optional() }).strict(),
+  z.object({ style: z.literal('keep-last'), keep: z.number().int().min(0).max(8), maskChar: z.string().length(1).regex(/[^A-Za-z0-9]/, 'must not be a letter or digit').optional() }).strict(),
+]);
 
-/** Options of the `redact` rule. */
-export interface RedactOptions {
-  name?: string;
-  when?: Condition;
-  detectors: Detector[];
-  /**
-   * Where matches are masked: the subject, text and HTML bodies, and text attachments (CSV,
-   * calendar, vCard, plain text, HTML files). Detection always covers all of them and the
-   * decoded attachment file names, so `onFind` sees every finding.
-   * @default ['subject', 'text', 'html']
-   */
-  scopes?: RedactScope[];
-  /** Default: full replacement with `[REDACTED]`. */
-  mask?: MaskStyle;
-  /** Also redact inside HTML attribute values (links, titles). Off by default. */
-  attributes?: boolean;
-  /** Also redact inside URLs. Off by default. */
-  urls?: boolean;
-  /** An action to ask for when anything was found (e.g. bounce outbound card numbers). */
-  onFind?: { action: ActionType; bounceMessage?: string };
-  /** Signed or encrypted mail: leave it (default), wrap it, or bounce it. */
-  onProtected?: ProtectedFallback;
-  bounceMessage?: string;
-  /**
-   * When the message cannot be inspected (over a parser limit, malformed, the rule failed, time
-   * ran out): `apply` asks for the `onFind` action as if something had been found.
-   * @default 'apply' when `onFind` is BOUNCE or DROP (fail closed for DLP), else 'skip'
-   */
-  onUninspectable?: UninspectableChoice;
-}
+/** JSON schema of the `redact` rule. */
+export const redactSchema = z
+  .object({
+    type: z.literal('redact'),
+    ...ruleCommon,
+    /** Built-in detector ids (`payment-card`, …) or `{ pattern, flags }` (RE2 syntax). */
+    detectors: z.array(detectorSpec).min(1),
+    /**
+     * Where matches are masked: the subject, text and HTML bodies, and text attachments (CSV,
+     * calendar, vCard, plain text, HTML files). Detection always covers all of them and the
+     * decoded attachment file names, so `onFind` sees every finding.
+     * @default ['subject', 'text', 'html']
+     */
+    scopes: z.array(z.enum(['subject', 'text', 'html', 'attachments'])).min(1).optional(),
+    /** How a match is masked. @default { style: 'full' } (`[REDACTED]`) */
+    mask: maskSchema.optional(),
+    /** Also mask inside HTML attribute values (links, titles). @default false */
+    attributes: z.boolean().optional(),
+    /** Also mask inside URLs. @default false */
+    urls: z.boolean().optional(),
+    /** An action to ask for when anything was found (e.g. bounce outbound card numbers). */
+    onFind: z.object({ action: actionType, bounceMessage: bounceText.optional() }).strict().optional(),
+    /** Signed or encrypted mail: leave it, wrap it, or bounce it. @default 'skip' */
+    onProtected: protectedFallback.optional(),
+    /** Bounce text when `onProtected` is `bounce`. */
+    bounceMessage: bounceText.optional(),
+    /**
+     * When the message cannot be inspected (over a parser limit, malformed, the rule failed, time
+     * ran out): `apply` asks for the `onFind` action as if something had been found.
+     * @default 'apply' when `onFind` is BOUNCE or DROP (fail closed for DLP), else 'skip'
+     */
+    onUninspectable: onUninspectable.optional(),
+  })
+  .strict();
+
+/** Where the redact rule masks. */
+export type RedactScope = NonNullable<z.infer<typeof redactSchema>['scopes']>[number];
+
+/** Options of the `redact` rule: its JSON without `type`, with the detectors built. */
+export type RedactOptions = Omit<z.infer<typeof redactSchema>, 'type' | 'detectors' | 'mask'> & { detectors: Detector[]; mask?: MaskStyle | undefined };
+
+/** The `redact` rule type. */
+export const redactRuleType = defineRuleType({
+  schema: redactSchema,
+  check: (o) => [
+    ...detectorProblems(o.detectors),
+    ...(o.onUninspectable === 'apply' && !o.onFind ? [{ path: ['onUninspectable'], message: '"apply" needs an onFind action to apply' }] : []),
+  ],
+  create: (o) => redactRule({ ...o, detectors: o.detectors.map(toDetector) }),
+});
 
 /** The bounce text of a redact rule that found something. */
 const FOUND_BOUNCE = 'Message blocked: it contains sensitive data.';

@@ -1,16 +1,26 @@
 import { MimeError } from '../../mime/index.js';
-import type { Condition } from '../condition.js';
+import { z } from 'zod';
 import type { Rule } from '../rule.js';
+import { defineRuleType } from '../rule-type.js';
+import { ruleCommon } from '../schema.js';
 
-/** Options of the `subject-tag` rule. */
-export interface SubjectTagOptions {
-  name?: string;
-  when?: Condition;
-  /** The tag, e.g. `[EXTERNAL]`. */
-  tag: string;
-  /** Before the subject (default) or after it. */
-  position?: 'prefix' | 'suffix';
-}
+/** JSON schema of the `subject-tag` rule. */
+export const subjectTagSchema = z
+  .object({
+    type: z.literal('subject-tag'),
+    ...ruleCommon,
+    /** The tag, e.g. `[EXTERNAL]`. */
+    tag: z.string().trim().min(1).max(64),
+    /** Before the subject or after it. @default 'prefix' */
+    position: z.enum(['prefix', 'suffix']).optional(),
+  })
+  .strict();
+
+/** Options of the `subject-tag` rule (its JSON without `type`). */
+export type SubjectTagOptions = Omit<z.infer<typeof subjectTagSchema>, 'type'>;
+
+/** The `subject-tag` rule type. */
+export const subjectTagRuleType = defineRuleType({ schema: subjectTagSchema, create: (o) => subjectTagRule(o) });
 
 /** Reply and forward prefixes clients add, in several languages (Re, Fwd, AW, WG, SV, TR…). */
 const REPLY_PREFIX = /^\s*(?:re|fwd?|aw|wg|sv|vs|antw|tr|rif|r|ref|vl|odp|res|enc)(?:\[\d+\])?\s*:\s*/i;
