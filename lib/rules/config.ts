@@ -208,6 +208,8 @@ export const BUILTIN_RULE_TYPES: Record<string, RuleType> = {
 const topSchema = z
   .object({
     orgDomains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'expected a domain such as example.com')).optional(),
+    // Modules adding rule types; loaded by loadRulesFileWithPlugins (lib/rules/plugins.ts), listed here so the file validates.
+    plugins: z.array(z.string().min(1)).optional(),
     rules: z.array(z.unknown()),
   })
   .strict();
@@ -241,7 +243,7 @@ export function parseRulesConfig(json: unknown, options: ConfigOptions = {}): Ru
   const types = options.types ?? BUILTIN_RULE_TYPES;
   const context: RuleTypeContext = { platform: options.platform ?? GENERIC_PLATFORM };
   const top = topSchema.safeParse(json);
-  if (!top.success) throw new ConfigError(describeIssues(top.error, [], () => ['orgDomains', 'rules']));
+  if (!top.success) throw new ConfigError(describeIssues(top.error, [], () => ['orgDomains', 'plugins', 'rules']));
   const problems: string[] = [];
   const rules: Rule[] = [];
   const names = new Map<string, number>();
@@ -251,7 +253,11 @@ export function parseRulesConfig(json: unknown, options: ConfigOptions = {}): Ru
     const typeName = (raw as { type?: unknown }).type;
     if (typeof typeName !== 'string') return problems.push(`${at(['type'])}: missing; one of ${Object.keys(types).join(', ')}`);
     const type = types[typeName];
-    if (!type) return problems.push(`${at(['type'])}: unknown rule type "${typeName}"${didYouMean(typeName, Object.keys(types))}`);
+    if (!type) {
+      // A sync loader never imports plugins: say which loader does, rather than only "unknown".
+      const hint = top.data.plugins?.length && !options.types ? ' (this file lists plugins: load it with loadRulesFileWithPlugins)' : '';
+      return problems.push(`${at(['type'])}: unknown rule type "${typeName}"${didYouMean(typeName, Object.keys(types))}${hint}`);
+    }
     const parsed = type.schema.safeParse(raw);
     if (!parsed.success) {
       problems.push(...describeIssues(parsed.error, ['rules', i], (p) => (p.length ? [] : keysOf(type.schema))));
