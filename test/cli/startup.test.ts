@@ -51,6 +51,18 @@ describe('wmflow start-up', () => {
     expect(emulated.imports).toContain('@aws-sdk/client-workmailmessageflow');
   });
 
+  it('keeps the AWS SDK’s Node-version notice out of the output (its documented switch), which plain SDK use prints', () => {
+    const env = { ...process.env };
+    delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    const plain = spawnSync(process.execPath, ['--input-type=module', '-e', "const { S3Client } = await import('@aws-sdk/client-s3'); new S3Client({ region: 'us-east-1' }).destroy();"], { cwd: ROOT, env, encoding: 'utf8' });
+    const nodeMajor = Number(process.versions.node.split('.')[0]);
+    // The SDK warns only below Node 22: there the plain run is the control that the notice exists.
+    if (nodeMajor < 22) expect(plain.stderr).toContain('NodeVersionSupportWarning');
+    const r = spawnSync(process.execPath, [WMFLOW_BIN, 'replay', path.join(SAMPLES_DIR, 'plain-ascii.eml'), '--config', path.join(SAMPLES_DIR, 'rules.json'), '--out-dir', tmp()], { cwd: ROOT, env, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('NodeVersionSupportWarning');
+  });
+
   it.each([
     [['validate', 'x.eml', '--port', '9'], /validate: Unknown option '--port'/],
     [['validate', 'x.eml', '--engine-only'], /validate: Unknown option '--engine-only'/],
