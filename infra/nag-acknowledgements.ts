@@ -1,9 +1,20 @@
+import { createRequire } from 'node:module';
 import { Stack, Validations } from 'aws-cdk-lib';
-// Not part of cdk-nag's index, but it is the exact function cdk-nag 3 uses to name IAM5
-// findings; reusing it keeps our finding ids identical to the ones it reports. The tests pin
-// the resulting ids, so a cdk-nag upgrade that changes the format fails loudly.
-import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { IConstruct } from 'constructs';
+
+/**
+ * Not part of cdk-nag's index, but it is the exact function cdk-nag 3 uses to name IAM5
+ * findings; reusing it keeps our finding ids identical to the ones it reports. The tests pin
+ * the resulting ids, so a cdk-nag upgrade that changes the format fails loudly. cdk-nag is an
+ * optional peer: without it nothing reports findings, and the ids fall back to the plain value.
+ */
+const flattenCfnReference: (value: unknown) => string = (() => {
+  try {
+    return (createRequire(import.meta.url)('cdk-nag/lib/utils/flatten-cfn-reference.js') as { flattenCfnReference: (value: unknown) => string }).flattenCfnReference;
+  } catch {
+    return (value: unknown) => JSON.stringify(value);
+  }
+})();
 
 /** The name cdk-nag's AwsSolutionsChecks registers with CDK's policy validation. */
 const AWS_SOLUTIONS_PLUGIN = 'AwsSolutions';

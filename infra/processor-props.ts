@@ -4,12 +4,34 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { loadRulesFile } from '../lib/rules/index.js';
+import { checkRulesWithPlugins, type PluginCheck } from './rules-plugins.js';
 import { ANSWER_LIMIT_MS, S3_REFERENCE } from '../lib/workmail/limits.js';
 import { WORKMAIL_PLATFORM } from '../lib/workmail/platform.js';
 import { InfraPropsError } from './infra-props-error.js';
 
-/** The repository root: the default rules file and the handler entry live under it. */
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
+/** The package root (the folder with wmflow's package.json): infra/ from source, dist/infra/ when installed. */
+export const PROJECT_ROOT = packageRoot(import.meta.dirname);
+
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '..');
+  }
+}
+
+/** This module's sibling, with this module's extension: `.ts` from source, `.js` from dist. */
+export const siblingModule = (relative: string) => path.resolve(import.meta.dirname, `${relative}${path.extname(import.meta.filename)}`);
+
+const LOCK_FILES = ['pnpm-lock.yaml', 'yarn.lock', 'bun.lock', 'bun.lockb', 'package-lock.json'];
+
+/** The nearest lock file at or above `from` (the project the function is bundled in), as NodejsFunction looks for it. */
+function findLockFile(from: string): string | undefined {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    const found = LOCK_FILES.map((f) => path.join(dir, f)).find((f) => existsSync(f));
+    if (found) return found;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
 
 /** Props of {@link WorkMailMessageFlowProcessor}. */
 export interface WorkMailMessageFlowProcessorProps {
@@ -55,8 +77,18 @@ export interface WorkMailMessageFlowProcessorProps {
    * @default false
    */
   readonly failClosed?: boolean;
-  /** @default `handlers/message-flow.ts` in the repository (must export `handler`) */
+  /**
+   * The Lambda entry module (must export `handler`; `createHandler()` from `wmflow/lambda` makes one).
+   * When the rules file lists plugins, the construct generates an entry that imports them and this
+   * module's `createHandler` instead, so `entry` must not be set then.
+   * @default wmflow's `handlers/message-flow` module
+   */
   readonly entry?: string;
+  /**
+   * The lock file of the project being bundled; its folder is the bundling root (entry and plugins must be under it).
+   * @default the nearest `package-lock.json` (or pnpm/yarn/bun lock file) at or above the working directory, else wmflow's own
+   */
+  readonly depsLockFilePath?: string;
 }
 
 /** The props with defaults applied, after validation. */
@@ -70,8 +102,13 @@ export interface ResolvedProcessorProps {
   readonly bundleAwsSdk: boolean;
   readonly keyPrefix: string;
   readonly failClosed: boolean;
-  /** Absolute path. */
-  readonly entry: string;
+  /** Absolute path; undefined when the rules list plugins (the construct generates the entry). */
+  readonly entry: string | undefined;
+  /** The rules file's plugins, resolved (empty without plugins), and whether their options were checked. */
+  readonly plugins: PluginCheck;
+  /** Absolute paths: the bundling root and its lock file. */
+  readonly projectRoot: string;
+  readonly depsLockFilePath: string;
 }
 
 const ORG_ID = /^m-[0-9a-f]{32}$/;
@@ -107,8 +144,14 @@ export function resolveProcessorProps(props: WorkMailMessageFlowProcessorProps):
   if (!existsSync(rulesFile)) {
     throw new InfraPropsError(`rules file ${rulesFile} does not exist: write one (see samples/rules.json) and pass it as rulesFile (app: -c rulesFile=<path>)`);
   }
-  // Fail at synth, not at the first message, on a bad rules file (every problem is named).
-  loadRulesFile(rulesFile, { platform: WORKMAIL_PLATFORM });
+  // Fail at synth, not at the first message, on a bad rules file (every problem is named) or a
+  // plugin that cannot be resolved.
+  const plugins = checkRulesWithPlugins(rulesFile, (types) => loadRulesFile(rulesFile, { platform: WORKMAIL_PLATFORM, types }));
+  if (plugins.plugins.length && props.entry) {
+    throw new InfraPropsError(`entry ${props.entry}: the rules file lists plugins, so the construct generates the entry that bundles them; leave entry unset (or load the plugins in your entry and drop them from the rules file)`);
+  }
+  const lockFile = props.depsLockFilePath ? path.resolve(props.depsLockFilePath) : (findLockFile(process.cwd()) ?? path.join(PROJECT_ROOT, 'package-lock.json'));
+  if (!existsSync(lockFile)) throw new InfraPropsError(`depsLockFilePath ${lockFile} does not exist`);
   return {
     organizationId: props.organizationId,
     rulesFile,
@@ -118,6 +161,9 @@ export function resolveProcessorProps(props: WorkMailMessageFlowProcessorProps):
     bundleAwsSdk: props.bundleAwsSdk ?? false,
     keyPrefix,
     failClosed: props.failClosed ?? false,
-    entry: props.entry ? path.resolve(props.entry) : path.join(PROJECT_ROOT, 'handlers/message-flow.ts'),
+    entry: plugins.plugins.length ? undefined : props.entry ? path.resolve(props.entry) : siblingModule('../handlers/message-flow'),
+    plugins,
+    projectRoot: path.dirname(lockFile),
+    depsLockFilePath: lockFile,
   };
 }

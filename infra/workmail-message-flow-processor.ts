@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,7 +10,8 @@ import { Construct } from 'constructs';
 import { consoleSteps } from './console-steps.js';
 import { InfraPropsError } from './infra-props-error.js';
 import { acknowledgeAwsSolutions, wildcardResourceFinding } from './nag-acknowledgements.js';
-import { PROJECT_ROOT, resolveProcessorProps, type WorkMailMessageFlowProcessorProps } from './processor-props.js';
+import { resolveProcessorProps, siblingModule, type WorkMailMessageFlowProcessorProps } from './processor-props.js';
+import { writePluginEntry } from './rules-plugins.js';
 import { checkWorkMailRegion, WORKMAIL_REGIONS } from './workmail-regions.js';
 
 export type { WorkMailMessageFlowProcessorProps } from './processor-props.js';
@@ -18,6 +20,8 @@ export type { WorkMailMessageFlowProcessorProps } from './processor-props.js';
 const SERVICE = 'wmflow';
 /** Where the rules file lands in the bundle, relative to the function's code root (LAMBDA_TASK_ROOT). */
 const BUNDLED_RULES_FILE = 'rules.json';
+/** Where generated Lambda entries go, under the bundling root (esbuild bundles only files under it). */
+const GENERATED_DIR = '.wmflow';
 
 /**
  * Everything a WorkMail synchronous Run Lambda email flow rule needs except the rule itself
@@ -102,12 +106,18 @@ export class WorkMailMessageFlowProcessor extends Construct {
     );
     this.role.addToPolicy(new iam.PolicyStatement({ sid: 'WriteUpdatedMessages', actions: ['s3:PutObject'], resources: [updatedObjects] }));
 
+    if (settings.plugins.deferred) {
+      Annotations.of(this).addWarningV2('wmflow:plugins-unchecked', `the rules' plugin options are validated at cold start, not at synth: ${settings.plugins.deferred}`);
+    }
+    // With plugins, an entry that imports them statically: esbuild bundles them (TypeScript too).
+    const entry = settings.entry ?? writePluginEntry(settings.plugins.plugins, siblingModule('../lib/lambda'), path.join(settings.projectRoot, GENERATED_DIR));
+
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       description: `wmflow: WorkMail message-flow rules for organisation ${orgId} (synchronous Run Lambda)`,
-      entry: settings.entry,
+      entry,
       handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: `${PROJECT_ROOT}/package-lock.json`,
+      projectRoot: settings.projectRoot,
+      depsLockFilePath: settings.depsLockFilePath,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: settings.memorySize,

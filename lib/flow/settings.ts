@@ -2,7 +2,7 @@ import { isS3ReferenceBucket } from '../workmail/limits.js';
 import { WORKMAIL_PLATFORM } from '../workmail/platform.js';
 import path from 'node:path';
 import { WmflowError } from '../errors.js';
-import { loadRulesFile, parseRulesJson, type RulesConfig, type RuleType } from '../rules/index.js';
+import { loadRulesFile, loadRulesFileWithPlugins, parseRulesJson, parseRulesJsonWithPlugins, type RulesConfig, type RulesPlugin, type RuleType } from '../rules/index.js';
 import type { PipelineConfig } from './pipeline.js';
 
 /** Settings the Lambda reads from its environment, validated once at cold start. */
@@ -29,21 +29,54 @@ export class SettingsError extends WmflowError {
  * @throws {SettingsError} or {@link ConfigError} with every problem named.
  */
 export function settingsFromEnv(env: Record<string, string | undefined>, types?: Record<string, RuleType>): FlowSettings {
+  const bucket = bucketFromEnv(env);
+  const source = rulesSource(env);
+  const options = { types, platform: WORKMAIL_PLATFORM };
+  const config = source.kind === 'json' ? parseRulesJson(source.text, 'WMFLOW_RULES_JSON', options) : loadRulesFile(source.file, options);
+  return withConfig(env, bucket, config);
+}
+
+/**
+ * {@link settingsFromEnv} for rules that may list plugins: imports them (relative to the rules
+ * file, or to the code root for `WMFLOW_RULES_JSON`) unless `plugins` already holds them by the
+ * specifier the rules list.
+ *
+ * @throws {SettingsError} or {@link ConfigError} with every problem named.
+ */
+export async function loadSettingsFromEnv(
+  env: Record<string, string | undefined>,
+  options: { types?: Record<string, RuleType> | undefined; plugins?: Record<string, RulesPlugin> | undefined } = {},
+): Promise<FlowSettings> {
+  const bucket = bucketFromEnv(env);
+  const source = rulesSource(env);
+  const loadOptions = { ...options, platform: WORKMAIL_PLATFORM };
+  const config =
+    source.kind === 'json'
+      ? await parseRulesJsonWithPlugins(source.text, 'WMFLOW_RULES_JSON', codeRoot(env), loadOptions)
+      : await loadRulesFileWithPlugins(source.file, loadOptions);
+  return withConfig(env, bucket, config);
+}
+
+/** Relative paths resolve against the function's code (/var/task on Lambda). */
+const codeRoot = (env: Record<string, string | undefined>) => env.LAMBDA_TASK_ROOT ?? process.cwd();
+
+function bucketFromEnv(env: Record<string, string | undefined>): string {
   const bucket = env.WMFLOW_BUCKET?.trim();
   if (!bucket) throw new SettingsError('WMFLOW_BUCKET is not set: name the bucket WorkMail reads updated messages from');
   // WorkMail's S3Reference pattern is stricter than S3's: no dots (PutRawMessageContent would fail).
   if (!isS3ReferenceBucket(bucket)) {
     throw new SettingsError(`WMFLOW_BUCKET "${bucket}" is not a bucket WorkMail can read from: 3-63 characters of a-z, 0-9 and "-" (no dots)`);
   }
-  let config: RulesConfig;
-  if (env.WMFLOW_RULES_JSON?.trim()) {
-    config = parseRulesJson(env.WMFLOW_RULES_JSON, 'WMFLOW_RULES_JSON', { types, platform: WORKMAIL_PLATFORM });
-  } else if (env.WMFLOW_RULES_FILE?.trim()) {
-    const root = env.LAMBDA_TASK_ROOT ?? process.cwd();
-    config = loadRulesFile(path.resolve(root, env.WMFLOW_RULES_FILE.trim()), { types, platform: WORKMAIL_PLATFORM });
-  } else {
-    throw new SettingsError('no rules: set WMFLOW_RULES_FILE (a bundled JSON file) or WMFLOW_RULES_JSON');
-  }
+  return bucket;
+}
+
+function rulesSource(env: Record<string, string | undefined>): { kind: 'json'; text: string } | { kind: 'file'; file: string } {
+  if (env.WMFLOW_RULES_JSON?.trim()) return { kind: 'json', text: env.WMFLOW_RULES_JSON };
+  if (env.WMFLOW_RULES_FILE?.trim()) return { kind: 'file', file: path.resolve(codeRoot(env), env.WMFLOW_RULES_FILE.trim()) };
+  throw new SettingsError('no rules: set WMFLOW_RULES_FILE (a bundled JSON file) or WMFLOW_RULES_JSON');
+}
+
+function withConfig(env: Record<string, string | undefined>, bucket: string, config: RulesConfig): FlowSettings {
   const extraDomains = (env.WMFLOW_ORG_DOMAINS ?? '')
     .split(',')
     .map((d) => d.trim().toLowerCase())

@@ -61,6 +61,8 @@ const topSchema = z
     orgDomains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'expected a domain such as example.com')).optional(),
     /** `audit` puts every rule in audit mode, whatever the rule says. */
     mode: ruleMode.optional(),
+    // Modules adding rule types; loaded by loadRulesFileWithPlugins (lib/rules/plugins.ts), listed here so the file validates.
+    plugins: z.array(z.string().min(1)).optional(),
     rules: z.array(z.unknown()),
   })
   .strict();
@@ -115,7 +117,7 @@ export function parseRulesConfig(json: unknown, options: ConfigOptions = {}): Ru
   const types = options.types ?? BUILTIN_RULE_TYPES;
   const context: RuleTypeContext = { platform: options.platform ?? GENERIC_PLATFORM };
   const top = topSchema.safeParse(json);
-  if (!top.success) throw new ConfigError(describeIssues(top.error, [], () => ['orgDomains', 'mode', 'rules']));
+  if (!top.success) throw new ConfigError(describeIssues(top.error, [], () => ['orgDomains', 'mode', 'plugins', 'rules']));
   const auditAll = top.data.mode === 'audit';
   const problems: string[] = [];
   const rules: Rule[] = [];
@@ -126,7 +128,11 @@ export function parseRulesConfig(json: unknown, options: ConfigOptions = {}): Ru
     const typeName = (raw as { type?: unknown }).type;
     if (typeof typeName !== 'string') return problems.push(`${at(['type'])}: missing; one of ${Object.keys(types).join(', ')}`);
     const type = types[typeName];
-    if (!type) return problems.push(`${at(['type'])}: unknown rule type "${typeName}"${didYouMean(typeName, Object.keys(types))}`);
+    if (!type) {
+      // A sync loader never imports plugins: say which loader does, rather than only "unknown".
+      const hint = top.data.plugins?.length && !options.types ? ' (this file lists plugins: load it with loadRulesFileWithPlugins)' : '';
+      return problems.push(`${at(['type'])}: unknown rule type "${typeName}"${didYouMean(typeName, Object.keys(types))}${hint}`);
+    }
     const { flow: rawFlow, own } = splitFlow(raw as Record<string, unknown>);
     const flow = flowSchema.safeParse(rawFlow);
     const parsed = type.schema.safeParse(own);

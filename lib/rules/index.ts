@@ -36,6 +36,17 @@ export {
   type RuleType,
   type RuleTypeContext,
 } from './config.js';
+export {
+  loadRulesFileWithPlugins,
+  parseRulesJsonWithPlugins,
+  loadPluginTypes,
+  loadPluginTypesSync,
+  pluginSpecifiers,
+  resolvePlugin,
+  type RulesPlugin,
+  type PluginConfigOptions,
+  type RulesConfigWithPlugins,
+} from './plugins.js';
 export { disclaimerRule, type DisclaimerOptions } from './builtin/disclaimer.js';
 export { redactRule, type RedactOptions, type RedactScope } from './builtin/redact.js';
 export { headerRule, type HeaderRuleOptions, type HeaderOperation } from './builtin/header.js';

@@ -3,13 +3,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GetRawMessageContentCommand, WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';
 import { describe, expect, it } from 'vitest';
+import { ROOT as root, WMFLOW_BIN } from '../support/cli.js';
 import { SAMPLES_DIR } from '../support/samples.js';
-
-const root = path.resolve(import.meta.dirname, '../..');
 
 describe('wmflow emulate', () => {
   it('serves a folder of messages by file name to the real SDK, prints how to connect, and stops on SIGINT', async () => {
-    const child = spawn(process.execPath, [path.join(root, 'lib/cli/wmflow.mjs'), 'emulate', '--messages', SAMPLES_DIR], { cwd: root });
+    const child = spawn(process.execPath, [WMFLOW_BIN, 'emulate', '--messages', SAMPLES_DIR], { cwd: root });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

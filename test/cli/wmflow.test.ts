@@ -5,11 +5,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../lib/mime/index.js';
+import { ROOT as root, WMFLOW_BIN as bin } from '../support/cli.js';
 import { SAMPLES_DIR, emlFiles } from '../support/samples.js';
 
 const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'lib/cli/wmflow.mjs');
 const config = path.join(SAMPLES_DIR, 'rules.json');
 
 async function wmflow(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

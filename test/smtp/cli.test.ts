@@ -10,10 +10,11 @@ import { filter, FILTER_EXIT } from '../../lib/cli/filter.js';
 import { loadRulesFile, type RulesConfig } from '../../lib/rules/index.js';
 import { DEFAULT_JUNK_HEADER, SMTP_PLATFORM } from '../../lib/smtp/index.js';
 import { mail, sample, SAMPLES_DIR } from '../support/samples.js';
+import { WMFLOW_BIN } from '../support/cli.js';
 import { RawClient, send, startSink, type Sink } from './support.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'lib/cli/wmflow.mjs');
+const bin = WMFLOW_BIN;
 const sampleRules = path.join(SAMPLES_DIR, 'rules.json');
 
 /** Runs `wmflow` with bytes on stdin; stdout kept as bytes. */

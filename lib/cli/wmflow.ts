@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// The `wmflow` command (package.json "bin", compiled to dist/lib/cli/wmflow.js).
+
+// The AWS SDK warns once that its future releases need Node 22 (Lambda runs 22); the warning
+// says nothing about this run. This is the SDK's documented switch; it must be set before
+// anything imports the SDK, hence before main (and every command) is loaded.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const { main } = await import('./main.js');
+process.exitCode = await main(process.argv.slice(2));
