@@ -84,19 +84,9 @@ export interface ProcessOutcome {
  * the original before the rules ran. Pure: no I/O, no logging; the outcome says everything.
  */
 export async function processMessage(input: ProcessInput): Promise<ProcessOutcome> {
-  const { bytes, envelope, platform } = input;
+  const { bytes, platform } = input;
   const base = { bytes, problems: [] as ContentProblem[], repaired: [] as string[], kept: [] as KeptArtefact[] };
-  const runInput = {
-    direction: envelope.direction,
-    mailFrom: envelope.mailFrom,
-    sender: envelope.sender,
-    recipients: envelope.recipients,
-    orgDomains: input.orgDomains,
-    now: input.now ?? new Date(),
-    platform,
-    size: bytes.length,
-    ...(input.signal ? { signal: input.signal } : {}),
-  };
+  const runInput = { ...envelopeInput(input), size: bytes.length, ...(input.signal ? { signal: input.signal } : {}) };
 
   let message: MimeMessage;
   let unreadable: { code: string; reason: string } | undefined;
@@ -166,14 +156,10 @@ function repairLongLines(message: MimeMessage, bytes: Buffer): string[] {
   return [...fixed];
 }
 
-/**
- * The delivery decisions when a message could not be processed at all (time ran out, it could
- * not be fetched): header-level conditions when the bytes are known, envelope-level otherwise,
- * and every rule whose condition holds or is unknown follows its uninspectable policy.
- */
-export async function decideWithoutInspection(input: Omit<ProcessInput, 'bytes' | 'signal' | 'limits'> & { bytes?: Buffer | undefined; reason: string }): Promise<{ actions: RequestedAction[]; reports: RuleReport[] }> {
+/** What the rule engine needs of the envelope, the organisation and the platform. */
+function envelopeInput(input: Pick<ProcessInput, 'envelope' | 'orgDomains' | 'now' | 'platform'>) {
   const { envelope } = input;
-  const run = await runRules(input.rules, {
+  return {
     direction: envelope.direction,
     mailFrom: envelope.mailFrom,
     sender: envelope.sender,
@@ -181,6 +167,17 @@ export async function decideWithoutInspection(input: Omit<ProcessInput, 'bytes' 
     orgDomains: input.orgDomains,
     now: input.now ?? new Date(),
     platform: input.platform,
+  };
+}
+
+/**
+ * The delivery decisions when a message could not be processed at all (time ran out, it could
+ * not be fetched): header-level conditions when the bytes are known, envelope-level otherwise,
+ * and every rule whose condition holds or is unknown follows its uninspectable policy.
+ */
+export async function decideWithoutInspection(input: Omit<ProcessInput, 'bytes' | 'signal' | 'limits'> & { bytes?: Buffer | undefined; reason: string }): Promise<{ actions: RequestedAction[]; reports: RuleReport[] }> {
+  const run = await runRules(input.rules, {
+    ...envelopeInput(input),
     message: parseHeadersOnly(input.bytes ?? Buffer.alloc(0)),
     ...(input.bytes ? { size: input.bytes.length } : {}),
     uninspectable: { reason: input.reason, level: input.bytes ? 'headers' : 'envelope' },
