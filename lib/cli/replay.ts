@@ -8,7 +8,7 @@ import type { FlowSettings } from '../flow/settings.js';
 import { processMessage, type ProcessStatus } from '../core/index.js';
 import { dispositionFor } from '../emulator/delivery.js';
 import { parseHeadersOnly, parseMessage } from '../mime/index.js';
-import type { RuleReport, RulesConfig } from '../rules/index.js';
+import type { KeptArtefact, RuleReport, RulesConfig } from '../rules/index.js';
 import { WORKMAIL_PLATFORM } from '../workmail/platform.js';
 import { buildResponse } from '../workmail/response.js';
 import { envelopeFor, type EnvelopeOptions } from './envelope.js';
@@ -36,9 +36,11 @@ export interface ReplayResult {
   /** Why WorkMail would reject the update, when it was skipped. */
   problems?: string[];
   direction?: string;
-  rules: Pick<RuleReport, 'name' | 'status' | 'reason' | 'changes' | 'counts'>[];
+  rules: Pick<RuleReport, 'name' | 'status' | 'reason' | 'changes' | 'counts' | 'actions'>[];
   recipients: { address: string; disposition: string; bounceMessage?: string }[];
   changes: string[];
+  /** Quarantined attachments kept beside the output (`<output>.quarantine/<sha256>`). */
+  quarantined?: string[];
   error?: string;
 }
 
@@ -90,6 +92,7 @@ export async function replay(options: ReplayOptions, write: (line: string) => vo
         const envelope = envelopeFor(parseHeadersOnly(bytes), { ...options, orgDomains });
         result.direction = envelope.direction.toLowerCase();
         let final: Buffer;
+        let kept: KeptArtefact[] = [];
         if (emulator) {
           const messageId = uniqueId(file, i);
           const delivery = await emulator.deliver({ bytes, ...envelope, messageId });
@@ -99,6 +102,7 @@ export async function replay(options: ReplayOptions, write: (line: string) => vo
           if (last?.reason) result.reason = last.reason;
           if (last?.problems) result.problems = last.problems.map((p) => p.message);
           result.rules = (last?.reports ?? []).map(pickReport);
+          kept = last?.kept ?? [];
           result.recipients = delivery.recipients.map((r) => ({ address: r.address, disposition: r.disposition, ...(r.bounceMessage ? { bounceMessage: r.bounceMessage } : {}) }));
         } else {
           // The same core step and WorkMail response the Lambda path uses, in process.
@@ -109,6 +113,7 @@ export async function replay(options: ReplayOptions, write: (line: string) => vo
           const problems = outcome.problems.filter((p) => p.severity === 'error');
           if (problems.length) result.problems = problems.map((p) => p.message);
           result.rules = outcome.reports.map(pickReport);
+          kept = outcome.kept;
           const response = buildResponse(outcome.actions, envelope.recipients, envelope.direction);
           result.recipients = envelope.recipients.map((address) => {
             const action = response.actions.find((a) => a.recipients?.some((r) => r.toLowerCase() === address.toLowerCase())) ?? response.actions.find((a) => a.allRecipients);
@@ -119,6 +124,16 @@ export async function replay(options: ReplayOptions, write: (line: string) => vo
         result.changes = final.equals(bytes) ? [] : describeChanges(await parseMessage(bytes), await parseMessage(final));
         result.output = path.join(options.outDir, path.basename(file));
         writeFileSync(result.output, final);
+        if (kept.length) {
+          // What the Lambda puts in the bucket under quarantine/, here beside the output.
+          const dir = `${result.output}.quarantine`;
+          mkdirSync(dir, { recursive: true });
+          result.quarantined = kept.map((k) => {
+            const where = path.join(dir, k.key);
+            writeFileSync(where, k.bytes);
+            return where;
+          });
+        }
       } catch (err) {
         result.status = 'error';
         result.error = err instanceof Error ? err.message : String(err);
@@ -149,7 +164,7 @@ function uniqueId(file: string, index: number): string {
 }
 
 function pickReport(r: RuleReport): ReplayResult['rules'][number] {
-  return { name: r.name, status: r.status, ...(r.reason ? { reason: r.reason } : {}), changes: r.changes, counts: r.counts };
+  return { name: r.name, status: r.status, ...(r.reason ? { reason: r.reason } : {}), changes: r.changes, counts: r.counts, actions: r.actions };
 }
 
 function summarize(results: ReplayResult[]) {
@@ -184,7 +199,11 @@ export function formatResult(r: ReplayResult): string {
   } else if (!r.error) {
     lines.push('  no rule fired');
   }
+  for (const x of r.rules.filter((x) => x.status === 'would-apply')) {
+    lines.push(`  rule ${x.name} (audit, nothing changed): would ${x.changes.join('; ') || 'ask for an action'}${x.actions.length ? ` [${x.actions.map((a) => a.type).join(', ')}]` : ''}`);
+  }
   for (const x of r.rules.filter((x) => x.status === 'skipped' && x.reason !== 'condition not met')) lines.push(`  rule ${x.name} skipped: ${x.reason}`);
+  for (const q of r.quarantined ?? []) lines.push(`  quarantined: ${q}`);
   for (const rc of r.recipients) lines.push(`  ${rc.address}: ${rc.disposition}${rc.bounceMessage ? ` ("${rc.bounceMessage}")` : ''}`);
   lines.push(...r.changes.map((c) => `  ${c}`));
   return lines.join('\n');

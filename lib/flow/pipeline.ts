@@ -1,6 +1,6 @@
 import { WmflowError } from '../errors.js';
 import { decideWithoutInspection, processMessage, type ContentProblem, type MailPlatform, type MessageEnvelope, type ProcessOutcome } from '../core/index.js';
-import type { RequestedAction, Rule, RuleReport } from '../rules/index.js';
+import type { RequestedAction, Rule, RuleReport, KeptArtefact } from '../rules/index.js';
 import { InvalidEventError, parseMessageFlowEvent, type MessageFlowEvent } from '../workmail/event.js';
 import { WORKMAIL_PLATFORM } from '../workmail/platform.js';
 import { buildResponse, defaultResponse, type MessageFlowResponse } from '../workmail/response.js';
@@ -52,6 +52,8 @@ export interface PipelineOutcome {
   location?: { bucket: string; key: string; versionId?: string | undefined };
   /** Keys of the quarantined files written to the bucket before the update. */
   quarantined?: string[];
+  /** The quarantined files themselves (for local replays, which keep them beside the output). */
+  kept?: KeptArtefact[];
   problems?: ContentProblem[];
   durationMs: number;
 }
@@ -229,7 +231,7 @@ export async function processEvent(
       observer.metric('MessagesModified', 1, 'Count');
       const quarantined = outcome.kept.map((k) => quarantineKey(config.keyPrefix, event.messageId, k.key));
       observer.info('updated content handed to WorkMail', { ...ids, key, versionId: location.versionId, sizeBytes: updated.length, ...(quarantined.length ? { quarantined } : {}) });
-      return done({ status: 'updated', updated, location, ...(quarantined.length ? { quarantined } : {}) });
+      return done({ status: 'updated', updated, location, ...(quarantined.length ? { quarantined, kept: outcome.kept } : {}) });
     } catch (err) {
       // Whatever failed, the rules' decisions stand: only the update is skipped.
       const known = err instanceof ServiceError ? UPDATE_FAILURES[err.kind] : undefined;

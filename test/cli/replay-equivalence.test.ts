@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { replay, type ReplayResult } from '../../lib/cli/replay.js';
-import { loadRulesFile } from '../../lib/rules/index.js';
+import { loadRulesFile, parseRulesConfig } from '../../lib/rules/index.js';
 import { WORKMAIL_PLATFORM } from '../../lib/workmail/platform.js';
 import { corpusFiles, emlFiles, SAMPLES_DIR } from '../support/samples.js';
 
@@ -34,5 +36,30 @@ describe('engine-only replay and the emulated Lambda path agree', () => {
     expect(by('update-skipped')).toBeGreaterThanOrEqual(1);
     expect(engine.results.some((r) => r.recipients.some((x) => x.disposition === 'bounced'))).toBe(true);
     expect(by('error')).toBe(0);
+  });
+});
+
+describe('replay shows quarantine and audit as the Lambda does them', () => {
+  it('keeps quarantined files beside the output in both modes, and audit changes nothing', async () => {
+    const quarantine = parseRulesConfig({ orgDomains: ['example.com'], rules: [{ type: 'attachment', name: 'q-pdf', match: { extensions: ['pdf'] }, action: 'quarantine' }] }, { platform: WORKMAIL_PLATFORM });
+    const file = path.join(SAMPLES_DIR, 'mixed-pdf-png-ics.eml');
+    const pdf = (await simpleParser(readFileSync(file))).attachments.find((a) => a.filename?.endsWith('.pdf'))!;
+    for (const engineOnly of [true, false]) {
+      const outDir = mkdtempSync(path.join(os.tmpdir(), 'wmflow-q-'));
+      const [r] = await replay({ files: [file], config: quarantine, outDir, json: true, engineOnly, orgDomains: [], now: NOW }, () => undefined);
+      expect(r!.status).toBe('updated');
+      expect(r!.quarantined).toHaveLength(1);
+      // The kept file is the attachment's decoded bytes (mailparser as the oracle), named by its hash.
+      expect(readFileSync(r!.quarantined![0]!).equals(pdf.content)).toBe(true);
+      expect(path.basename(r!.quarantined![0]!)).toBe(createHash('sha256').update(pdf.content).digest('hex'));
+      const after = await simpleParser(readFileSync(r!.output!));
+      expect(after.attachments.some((a) => a.filename?.endsWith('.pdf'))).toBe(false);
+    }
+    const audit = parseRulesConfig({ orgDomains: ['example.com'], mode: 'audit', rules: [{ type: 'attachment', name: 'q-pdf', match: { extensions: ['pdf'] }, action: 'quarantine' }] }, { platform: WORKMAIL_PLATFORM });
+    const lines: string[] = [];
+    const [r] = await replay({ files: [file], config: audit, outDir: mkdtempSync(path.join(os.tmpdir(), 'wmflow-a-')), json: false, engineOnly: true, orgDomains: [], now: NOW }, (l) => lines.push(l));
+    expect(r!.status).toBe('unchanged');
+    expect(readFileSync(r!.output!).equals(readFileSync(file))).toBe(true);
+    expect(lines.join('\n')).toMatch(/rule q-pdf \(audit, nothing changed\): would /);
   });
 });
