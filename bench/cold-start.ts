@@ -1,7 +1,7 @@
 /**
  * `npx tsx bench/cold-start.ts`: the Lambda bundle's size and cold import cost, for the bundling
  * choices the CDK construct can make (AWS SDK external — the runtime's — or bundled; source maps
- * with `--enable-source-maps` or none). Each import runs in a fresh `node` process; the figure is
+ * with `--enable-source-maps` or none). The construct's defaults follow these numbers. Each import runs in a fresh `node` process; the figure is
  * the process's CPU time (user + system) to import the handler and run its cold start, minus a
  * bare `node -e 0`, median of N runs. The bundle lives under .scratch/ so that an external SDK
  * resolves from node_modules as it would from the runtime.
@@ -30,10 +30,8 @@ const bare = median(Array.from({ length: runs }, () => cpu(['--input-type=module
 
 console.log('| bundle | size | cold import CPU over bare node |');
 console.log('| --- | ---: | ---: |');
-// Loaded only when needed (charset tables, ISO-2022-JP, user patterns): shipped beside the bundle.
-const LAZY = ['iconv-lite', 'encoding-japanese', 're2js'];
-for (const [sdk, lazy] of [['external', false], ['external', true], ['bundled', false], ['bundled', true]] as const) {
-  const dir = path.join(out, `${sdk}-${lazy ? 'lazy' : 'all'}`);
+for (const sdk of ['external', 'bundled'] as const) {
+  const dir = path.join(out, sdk);
   mkdirSync(dir, { recursive: true });
   await build({
     entryPoints: [path.join(root, 'handlers/message-flow.ts')],
@@ -45,7 +43,7 @@ for (const [sdk, lazy] of [['external', false], ['external', true], ['bundled', 
     format: 'esm',
     mainFields: ['module', 'main'],
     banner: { js: banner },
-    external: [...(sdk === 'external' ? ['@aws-sdk/*'] : []), ...(lazy ? LAZY : [])],
+    external: sdk === 'external' ? ['@aws-sdk/*'] : [],
     outfile: path.join(dir, 'index.mjs'),
     logLevel: 'silent',
   });
@@ -54,6 +52,6 @@ for (const [sdk, lazy] of [['external', false], ['external', true], ['bundled', 
   for (const maps of [false, true]) {
     const args = [...(maps ? ['--enable-source-maps'] : []), '--input-type=module', '-e', probe(file)];
     const ms = median(Array.from({ length: runs }, () => cpu(args, env))) - bare;
-    console.log(`| SDK ${sdk}${lazy ? `, ${LAZY.join(', ')} beside it` : ''}${maps ? ', --enable-source-maps' : ''} | ${(statSync(file).size / 1e6).toFixed(2)} MB | ${ms.toFixed(0)} ms |`);
+    console.log(`| SDK ${sdk}${maps ? ', --enable-source-maps' : ''} | ${(statSync(file).size / 1e6).toFixed(2)} MB | ${ms.toFixed(0)} ms |`);
   }
 }

@@ -55,10 +55,19 @@ export interface WorkMailMessageFlowProcessorProps {
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Bundle the AWS SDK v3 instead of using the one in the Lambda runtime.
-   * @default false (smaller bundle, faster cold start; `@aws-sdk/*` is left external)
+   * Bundle the AWS SDK v3 instead of using the one in the Lambda runtime. Bundled, esbuild keeps
+   * only the two clients wmflow uses: measured (`bench/cold-start.ts`), the cold import costs
+   * about 40% less CPU than loading the runtime's SDK, for a larger file (2.1 MB against 1.5 MB).
+   * @default true
    */
   readonly bundleAwsSdk?: boolean;
+  /**
+   * Ship source maps and start Node with `--enable-source-maps`, so stack traces name the
+   * TypeScript sources. Measured, it adds about 50 ms of CPU to every cold start; wmflow's logs
+   * carry error messages, not stacks, so it is off unless you debug.
+   * @default false
+   */
+  readonly sourceMaps?: boolean;
   /**
    * An existing bucket for updated messages, in the stack's account and Region (WorkMail reads
    * only from those). When it is imported, its policy cannot be changed from here: add the
@@ -100,6 +109,7 @@ export interface ResolvedProcessorProps {
   readonly timeout: Duration;
   readonly logRetention: logs.RetentionDays;
   readonly bundleAwsSdk: boolean;
+  readonly sourceMaps: boolean;
   readonly keyPrefix: string;
   readonly failClosed: boolean;
   /** Absolute path; undefined when the rules list plugins (the construct generates the entry). */
@@ -158,7 +168,8 @@ export function resolveProcessorProps(props: WorkMailMessageFlowProcessorProps):
     memorySize,
     timeout,
     logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    bundleAwsSdk: props.bundleAwsSdk ?? false,
+    bundleAwsSdk: props.bundleAwsSdk ?? true,
+    sourceMaps: props.sourceMaps ?? false,
     keyPrefix,
     failClosed: props.failClosed ?? false,
     entry: plugins.plugins.length ? undefined : props.entry ? path.resolve(props.entry) : siblingModule('../handlers/message-flow'),

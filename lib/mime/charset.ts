@@ -1,15 +1,5 @@
-import { createRequire } from 'node:module';
+import Encoding from 'encoding-japanese';
 import iconv from 'iconv-lite';
-
-/**
- * encoding-japanese (ISO-2022-JP, a stateful charset iconv-lite lacks) is loaded on first use:
- * most mail never needs it, and the Lambda bundle leaves it out of its cold start.
- */
-const lazyRequire = createRequire(import.meta.url);
-let encodingJapanese: typeof import('encoding-japanese') | undefined;
-function japanese(): typeof import('encoding-japanese') {
-  return (encodingJapanese ??= lazyRequire('encoding-japanese') as typeof import('encoding-japanese'));
-}
 
 /** Result of {@link decodeCharset}. */
 export interface DecodedText {
@@ -87,7 +77,7 @@ export function decodeCharset(bytes: Buffer, declared: string | undefined): Deco
       return { text: bytes.toString('utf8'), charset, exact: isValidUtf8(bytes) };
     }
     if (charset === 'iso-2022-jp') {
-      return { text: japanese().codeToString(japanese().convert(bytes, { to: 'UNICODE', from: 'JIS' })), charset, exact: true };
+      return { text: Encoding.codeToString(Encoding.convert(bytes, { to: 'UNICODE', from: 'JIS' })), charset, exact: true };
     }
     // Latin-1 is decoded as windows-1252 (what every mail client does): C1 bytes are quotes.
     const decodeAs = /^(iso-?8859-1|latin-?1|l1)$/.test(charset) ? 'windows-1252' : charset;
@@ -112,7 +102,7 @@ export function encodeCharset(text: string, charset: string): Buffer | undefined
       return isAscii(bytes) && bytes.toString('latin1') === text ? bytes : undefined;
     }
     if (name === 'iso-2022-jp') {
-      bytes = Buffer.from(japanese().convert(japanese().stringToCode(text), { to: 'JIS', from: 'UNICODE' }));
+      bytes = Buffer.from(Encoding.convert(Encoding.stringToCode(text), { to: 'JIS', from: 'UNICODE' }));
     } else {
       bytes = iconv.encode(text, name);
     }
@@ -177,8 +167,8 @@ export function roundTrips(bytes: Buffer, charset: string): boolean {
     if (name === 'us-ascii') return isAscii(bytes);
     if (name === 'utf-8') return isValidUtf8(bytes);
     if (name === 'iso-2022-jp') {
-      const text = japanese().codeToString(japanese().convert(bytes, { to: 'UNICODE', from: 'JIS' }));
-      return Buffer.from(japanese().convert(japanese().stringToCode(text), { to: 'JIS', from: 'UNICODE' })).equals(bytes);
+      const text = Encoding.codeToString(Encoding.convert(bytes, { to: 'UNICODE', from: 'JIS' }));
+      return Buffer.from(Encoding.convert(Encoding.stringToCode(text), { to: 'JIS', from: 'UNICODE' })).equals(bytes);
     }
     // UTF-16/32 with no byte order in the name or a BOM: any decoding is a guess.
     if (/^(utf-?16|utf-?32|ucs-?2|ucs-?4)$/.test(name) && !/^(\xff\xfe|\xfe\xff|\x00\x00\xfe\xff)/.test(bytes.toString('latin1', 0, 4))) return false;

@@ -1,4 +1,4 @@
-import type { RE2JSSyntaxException } from 're2js';
+import { RE2JSSyntaxException } from 're2js';
 
 /** Appended to refusals of constructs a backtracking engine needs and RE2 leaves out on purpose. */
 const LINEAR = 'patterns run in linear time (RE2 syntax)';
@@ -9,8 +9,7 @@ const LINEAR = 'patterns run in linear time (RE2 syntax)';
  * Anything not recognised keeps re2js's own description and the offending text.
  */
 export function explainCompileError(err: unknown): string {
-  // By shape, not `instanceof`: re2js is loaded lazily through require (its CommonJS build).
-  if (!isSyntaxException(err)) return `invalid regular expression (RE2 syntax): ${(err as Error).message}`;
+  if (!(err instanceof RE2JSSyntaxException)) return `invalid regular expression (RE2 syntax): ${(err as Error).message}`;
   const what = err.getDescription();
   const where = err.getPattern() ?? '';
   if (what === 'invalid escape sequence') {
@@ -31,8 +30,4 @@ export function explainCompileError(err: unknown): string {
     return `possessive quantifiers like a${where} are not supported: ${LINEAR}`;
   }
   return `invalid regular expression (RE2 syntax): ${what}${where ? `: \`${where}\`` : ''}`;
-}
-
-function isSyntaxException(err: unknown): err is RE2JSSyntaxException {
-  return err instanceof Error && typeof (err as Partial<RE2JSSyntaxException>).getDescription === 'function' && typeof (err as Partial<RE2JSSyntaxException>).getPattern === 'function';
 }

@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import type { RE2JS as RE2JSType } from 're2js';
+import { RE2JS } from 're2js';
 import { PatternError } from './errors.js';
 import { translateJsEscapes } from './js-escapes.js';
 import { explainCompileError } from './unsupported.js';
@@ -32,23 +31,12 @@ export interface UserPattern {
   matches(text: string): Iterable<PatternMatch>;
 }
 
-/**
- * re2js is loaded on the first pattern compiled: a configuration without user patterns never
- * pays for it, and the Lambda bundle keeps it out of its cold start.
- */
-const lazyRequire = createRequire(import.meta.url);
-let re2js: typeof RE2JSType | undefined;
-function engine(): typeof RE2JSType {
-  return (re2js ??= (lazyRequire('re2js') as { RE2JS: typeof RE2JSType }).RE2JS);
-}
-
-/** Flags and the re2js flag each maps to (`u` to none). */
-const FLAG_BITS: Readonly<Record<string, 'CASE_INSENSITIVE' | 'MULTILINE' | 'DOTALL' | null>> = {
-  i: 'CASE_INSENSITIVE',
-  m: 'MULTILINE',
-  s: 'DOTALL',
+const FLAG_BITS: Readonly<Record<string, number>> = {
+  i: RE2JS.CASE_INSENSITIVE,
+  m: RE2JS.MULTILINE,
+  s: RE2JS.DOTALL,
   // RE2 always matches by code point and knows \p{…}: what `u` asks of JavaScript is the default.
-  u: null,
+  u: 0,
 };
 
 /**
@@ -74,11 +62,11 @@ export function compileUserPattern(spec: UserPatternSpec): UserPattern {
   for (const flag of flags) {
     const bit = FLAG_BITS[flag];
     if (bit === undefined) throw new PatternError('PATTERN_INVALID', pattern, `invalid regular expression flags "${flags}": use i, m, s or u`);
-    if (bit) bits |= engine()[bit];
+    bits |= bit;
   }
-  let re: RE2JSType;
+  let re: RE2JS;
   try {
-    re = engine().compile(translateJsEscapes(pattern), bits);
+    re = RE2JS.compile(translateJsEscapes(pattern), bits);
   } catch (err) {
     throw new PatternError('PATTERN_INVALID', pattern, explainCompileError(err), { cause: err });
   }

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
@@ -15,7 +16,7 @@ let outdir: string;
 let rulesFile: string;
 /** The deployed function's code and environment, as CloudFormation would get them. */
 let runtimeSdk: { dir: string; environment: Record<string, unknown> };
-let bundledSdk: { dir: string };
+let bundledSdk: { dir: string; environment: Record<string, unknown> };
 let emu: Emulator | undefined;
 const savedEnv = { ...process.env };
 
@@ -33,12 +34,13 @@ beforeAll(() => {
   outdir = mkdtempSync(path.join(PROJECT_ROOT, 'cdk.out', 'test-'));
   rulesFile = writeRulesFile();
   const app = new App({ outdir });
-  const runtime = new WmflowStack(app, 'RuntimeSdk', { env: ENV, processor: { organizationId: ORG, rulesFile } });
-  const bundled = new WmflowStack(app, 'BundledSdk', { env: ENV, processor: { organizationId: ORG, rulesFile, bundleAwsSdk: true } });
+  const runtime = new WmflowStack(app, 'RuntimeSdk', { env: ENV, processor: { organizationId: ORG, rulesFile, bundleAwsSdk: false, sourceMaps: true } });
+  const bundled = new WmflowStack(app, 'BundledSdk', { env: ENV, processor: { organizationId: ORG, rulesFile } });
   app.synth();
-  const fn = Object.values(Template.fromStack(runtime).findResources('AWS::Lambda::Function'))[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
-  runtimeSdk = { dir: functionAsset(runtime), environment: fn.Properties.Environment.Variables };
-  bundledSdk = { dir: functionAsset(bundled) };
+  const env = (stack: WmflowStack) =>
+    (Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+  runtimeSdk = { dir: functionAsset(runtime), environment: env(runtime) };
+  bundledSdk = { dir: functionAsset(bundled), environment: env(bundled) };
 });
 
 afterAll(async () => {
@@ -49,18 +51,24 @@ afterAll(async () => {
 });
 
 describe('the deployed artifact', () => {
-  it('is a minified ESM bundle with its source map and the rules file, under 2 MB', () => {
-    const files = readdirSync(runtimeSdk.dir).sort();
-    expect(files).toEqual(['index.mjs', 'index.mjs.map', 'rules.json']);
-    expect(statSync(path.join(runtimeSdk.dir, 'index.mjs')).size).toBeLessThan(2 * 1024 * 1024);
-    expect(readFileSync(path.join(runtimeSdk.dir, 'rules.json'), 'utf8')).toBe(readFileSync(rulesFile, 'utf8'));
-    const code = readFileSync(path.join(runtimeSdk.dir, 'index.mjs'), 'utf8');
+  it('is by default one minified ESM file and the rules file, no source map, under 3 MB', () => {
+    expect(readdirSync(bundledSdk.dir).sort()).toEqual(['index.mjs', 'rules.json']);
+    expect(statSync(path.join(bundledSdk.dir, 'index.mjs')).size).toBeLessThan(3 * 1024 * 1024);
+    expect(readFileSync(path.join(bundledSdk.dir, 'rules.json'), 'utf8')).toBe(readFileSync(rulesFile, 'utf8'));
+    const code = readFileSync(path.join(bundledSdk.dir, 'index.mjs'), 'utf8');
     // CommonJS dependencies need require() inside the ESM bundle.
     expect(code.startsWith("import { createRequire as __wmflowCreateRequire } from 'node:module';")).toBe(true);
-    expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+    expect(code).not.toMatch(/sourceMappingURL/);
+    expect(bundledSdk.environment.NODE_OPTIONS).toBeUndefined();
   });
 
-  it('takes the AWS SDK from the Lambda runtime by default, and bundles it only when asked', () => {
+  it('ships source maps with --enable-source-maps when asked', () => {
+    expect(readdirSync(runtimeSdk.dir).sort()).toEqual(['index.mjs', 'index.mjs.map', 'rules.json']);
+    expect(readFileSync(path.join(runtimeSdk.dir, 'index.mjs'), 'utf8')).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+    expect(runtimeSdk.environment.NODE_OPTIONS).toBe('--enable-source-maps');
+  });
+
+  it('bundles the AWS SDK by default, and takes the Lambda runtime’s only when asked', () => {
     const runtimeCode = readFileSync(path.join(runtimeSdk.dir, 'index.mjs'), 'utf8');
     expect(runtimeCode).toMatch(/from\s*"@aws-sdk\/client-s3"/);
     expect(runtimeCode).toMatch(/from\s*"@aws-sdk\/client-workmailmessageflow"/);
@@ -70,15 +78,17 @@ describe('the deployed artifact', () => {
     expect(existsSync(path.join(bundledSdk.dir, 'rules.json'))).toBe(true);
   });
 
-  it('handles a message end to end through the local WorkMail, configured only by the template’s environment', async () => {
+  it('handles a message end to end through the local WorkMail, configured only by the template’s environment, from a folder with no node_modules', async () => {
+    // The default artifact must need nothing beside itself: run it from outside the project.
+    const taskRoot = mkdtempSync(path.join(os.tmpdir(), 'wmflow-task-'));
+    cpSync(bundledSdk.dir, taskRoot, { recursive: true });
     emu = await startEmulator({
       versionedBucket: true,
-      lambda: async (event, context) => (await import(pathToFileURL(path.join(runtimeSdk.dir, 'index.mjs')).href)).handler(event, context),
+      lambda: async (event, context) => (await import(pathToFileURL(path.join(taskRoot, 'index.mjs')).href)).handler(event, context),
     });
-    const fromTemplate = Object.fromEntries(Object.entries(runtimeSdk.environment).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-    delete fromTemplate.NODE_OPTIONS; // the test process is already running
+    const fromTemplate = Object.fromEntries(Object.entries(bundledSdk.environment).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
     // The bucket is a deploy-time reference; the emulator's stands in for it. Code root = the asset, as /var/task on Lambda.
-    Object.assign(process.env, fromTemplate, emu.env, { LAMBDA_TASK_ROOT: runtimeSdk.dir, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' });
+    Object.assign(process.env, fromTemplate, emu.env, { LAMBDA_TASK_ROOT: taskRoot, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' });
     expect(fromTemplate.WMFLOW_RULES_FILE).toBe('rules.json');
     const outcome = await emu.deliver({ bytes: sample('plain-ascii.eml'), direction: 'INBOUND', mailFrom: 'partner@partner.example.org', recipients: ['user@example.com'] });
     expect(outcome.lambdaInvocations).toBe(1);

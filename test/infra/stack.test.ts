@@ -113,7 +113,8 @@ describe('the function', () => {
           POWERTOOLS_SERVICE_NAME: 'wmflow',
           POWERTOOLS_METRICS_NAMESPACE: 'wmflow',
           POWERTOOLS_LOG_LEVEL: 'INFO',
-          NODE_OPTIONS: '--enable-source-maps',
+          // No --enable-source-maps by default (it costs every cold start; see sourceMaps).
+          NODE_OPTIONS: Match.absent(),
         },
       },
     });
