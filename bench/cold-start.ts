@@ -25,7 +25,8 @@ const cpu = (args: string[], env: Record<string, string> = {}): number => {
   return Number(r.stdout.trim());
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const probe = (file: string) => `const s=process.cpuUsage(); await import(${JSON.stringify(file)}); const u=process.cpuUsage(s); const t=process.cpuUsage(); console.log((t.user+t.system)/1000);`;
+const probe = (file: string) =>
+  `const s=process.cpuUsage(); await import(${JSON.stringify(file)}); const u=process.cpuUsage(s); const t=process.cpuUsage(); console.log((t.user+t.system)/1000);`;
 const bare = median(Array.from({ length: runs }, () => cpu(['--input-type=module', '-e', 'const t=process.cpuUsage(); console.log((t.user+t.system)/1000);'])));
 
 console.log('| bundle | size | cold import CPU over bare node |');
@@ -48,7 +49,13 @@ for (const sdk of ['external', 'bundled'] as const) {
     logLevel: 'silent',
   });
   const file = path.join(dir, 'index.mjs');
-  const env = { WMFLOW_BUCKET: 'wmflow-bench', WMFLOW_RULES_FILE: 'rules.json', LAMBDA_TASK_ROOT: out, AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  const env = {
+    WMFLOW_BUCKET: 'wmflow-bench',
+    WMFLOW_RULES_FILE: 'rules.json',
+    LAMBDA_TASK_ROOT: out,
+    AWS_REGION: 'us-east-1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
   for (const maps of [false, true]) {
     const args = [...(maps ? ['--enable-source-maps'] : []), '--input-type=module', '-e', probe(file)];
     const ms = median(Array.from({ length: runs }, () => cpu(args, env))) - bare;

@@ -6,7 +6,9 @@ const HEAD = (id: string) =>
 /** A typical ~50 KB business message: alternative text/HTML and a small PDF. */
 export function typicalMessage(): Buffer {
   const html = `<html><body>${'<p>Quarterly report paragraph with <b>figures</b> and a <a href="https://example.org">link</a>.</p>\r\n'.repeat(200)}</body></html>`;
-  const pdf = randomBytes(18 * 1024).toString('base64').replace(/.{76}/g, '$&\r\n');
+  const pdf = randomBytes(18 * 1024)
+    .toString('base64')
+    .replace(/.{76}/g, '$&\r\n');
   return Buffer.from(
     [
       'Received: from mail.partner.example.org by mx.example.com; Mon, 9 Nov 2026 09:00:00 +0000',
@@ -38,7 +40,9 @@ export function typicalMessage(): Buffer {
 
 /** A 25 MB message: a short text body and one large base64 attachment. */
 export function largeMessage(): Buffer {
-  const att = randomBytes(Math.floor(25 * 1024 * 1024 * 0.74)).toString('base64').replace(/.{76}/g, '$&\r\n');
+  const att = randomBytes(Math.floor(25 * 1024 * 1024 * 0.74))
+    .toString('base64')
+    .replace(/.{76}/g, '$&\r\n');
   return Buffer.from(
     `${HEAD('bench-25m')}Content-Type: multipart/mixed; boundary="XX"\r\n\r\n--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSee attachment.\r\n` +
       '--XX\r\nContent-Type: application/zip; name=archive.zip\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=archive.zip\r\n\r\n' +

@@ -32,7 +32,9 @@ const fmt = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(0));
 console.log('## Adversarial patterns (near-miss: the final character is missing)\n');
 // RE2 rejects a text lacking a required literal (the final character) without running the
 // automaton, hence the near-zero first column; the completed text makes it scan all 100 KB.
-console.log(`| pattern | re2js test, 100 KB miss | re2js test, 100 KB completed | re2js all matches, 100 KB completed | ${v8Lengths.map((n) => `V8 test, ${n}-char miss`).join(' | ')} |`);
+console.log(
+  `| pattern | re2js test, 100 KB miss | re2js test, 100 KB completed | re2js all matches, 100 KB completed | ${v8Lengths.map((n) => `V8 test, ${n}-char miss`).join(' | ')} |`,
+);
 console.log(`| --- | ---: | ---: | ---: | ${v8Lengths.map(() => '---:').join(' | ')} |`);
 for (const [pattern, char] of ADVERSARIAL) {
   const re = compileUserPattern({ pattern });

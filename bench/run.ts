@@ -44,7 +44,9 @@ for (const set of sets) {
     const r: Result = JSON.parse(out.trim().split('\n').pop()!);
     results[set.name]![mode] = r;
     const label = { lambda: 'wmflow Lambda path', before: 'wmflow, old pre-flight', naive: 'naive rebuild', copy: 'copy (floor)' }[mode];
-    console.log(`| ${set.name} | ${label} | ${r.ms.toFixed(3)} | ${(r.bytes / 1e6 / (r.ms / 1000)).toFixed(0)} | ${(Math.max(0, r.growth) / 1e6).toFixed(1)} MB (${(Math.max(0, r.growth) / r.bytes).toFixed(2)}× msg) |`);
+    console.log(
+      `| ${set.name} | ${label} | ${r.ms.toFixed(3)} | ${(r.bytes / 1e6 / (r.ms / 1000)).toFixed(0)} | ${(Math.max(0, r.growth) / 1e6).toFixed(1)} MB (${(Math.max(0, r.growth) / r.bytes).toFixed(2)}× msg) |`,
+    );
   }
 }
 const ratio = (set: string, a: string, b: string) => results[set]![a]!.ms / results[set]![b]!.ms;

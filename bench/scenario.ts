@@ -21,7 +21,10 @@ const [, , mode = 'lambda', iterationsArg = '20', ...files] = process.argv;
 // Read from files written by run.ts, so generating messages does not count here.
 const inputs = files.map((f) => readFileSync(f));
 const iterations = Number(iterationsArg);
-const config = parseRulesConfig({ orgDomains: ['example.com'], rules: [{ type: 'disclaimer', text: 'Confidential: for the addressee only.', position: 'bottom' }] }, { platform: WORKMAIL_PLATFORM });
+const config = parseRulesConfig(
+  { orgDomains: ['example.com'], rules: [{ type: 'disclaimer', text: 'Confidential: for the addressee only.', position: 'bottom' }] },
+  { platform: WORKMAIL_PLATFORM },
+);
 const envelope = { direction: 'INBOUND' as const, mailFrom: 'a@partner.example.org', recipients: ['user@example.com'] };
 const now = new Date('2026-12-01T00:00:00Z');
 

@@ -59,10 +59,25 @@ writeFileSync(noRules, JSON.stringify({ orgDomains: ['example.com'], rules: [] }
 
 /** Starts `wmflow smtp` in its own process; resolves with its port. */
 function startFilter(config: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [path.join(root, 'lib/cli/wmflow.mjs'), 'smtp', '--config', config, '--listen', '127.0.0.1:0', '--relay', `127.0.0.1:${sinkPort}`, '--max-clients', String(clients + 10)], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(root, 'lib/cli/wmflow.mjs'),
+      'smtp',
+      '--config',
+      config,
+      '--listen',
+      '127.0.0.1:0',
+      '--relay',
+      `127.0.0.1:${sinkPort}`,
+      '--max-clients',
+      String(clients + 10),
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -112,7 +127,9 @@ async function scenario(label: string, config: string): Promise<Result> {
       const envelope = envelopes[Math.floor(i / samples.length) % 2]!;
       const t0 = performance.now();
       const code = await new Promise<string>((resolve) =>
-        connection.send({ ...envelope, use8BitMime: true }, bytes, (err) => resolve(err ? String((err as { responseCode?: number }).responseCode ?? 'error') : '250')),
+        connection.send({ ...envelope, use8BitMime: true }, bytes, (err) =>
+          resolve(err ? String((err as { responseCode?: number }).responseCode ?? 'error') : '250'),
+        ),
       );
       latencies.push(performance.now() - t0);
       bytesSent += bytes.length;
@@ -137,7 +154,9 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 const results = [await scenario('pass-through relay (no rules)', noRules), await scenario('samples/rules.json', path.join(samplesDir, 'rules.json'))];
 sink.close();
 
-console.log(`${clients} concurrent clients, up to ${maxMessages} messages or ${maxSeconds} s per scenario, ${samples.length} samples round-robin (${(samples.reduce((n, s) => n + s.length, 0) / samples.length / 1024).toFixed(0)} KB mean), loopback\n`);
+console.log(
+  `${clients} concurrent clients, up to ${maxMessages} messages or ${maxSeconds} s per scenario, ${samples.length} samples round-robin (${(samples.reduce((n, s) => n + s.length, 0) / samples.length / 1024).toFixed(0)} KB mean), loopback\n`,
+);
 console.log('| filter | messages | messages/s | MB/s in | p50 ms | p99 ms | max ms | replies | relayed |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
 for (const r of results) {

@@ -26,7 +26,16 @@ function message(cte: (typeof ENCODINGS)[number]): Buffer {
       : cte === 'quoted-printable'
         ? Buffer.from(libqp.wrap(libqp.encode(text), 76), 'latin1')
         : text;
-  const head = ['From: a@example.org', 'To: b@example.com', 'Subject: big', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', `Content-Transfer-Encoding: ${cte}`, '', ''].join('\r\n');
+  const head = [
+    'From: a@example.org',
+    'To: b@example.com',
+    'Subject: big',
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    `Content-Transfer-Encoding: ${cte}`,
+    '',
+    '',
+  ].join('\r\n');
   return Buffer.concat([Buffer.from(head), body]);
 }
 
@@ -72,8 +81,18 @@ if (child === '--child') {
       const file = path.join(dir, `${cte}.eml`);
       writeFileSync(file, message(cte));
       for (const m of MODES) {
-        const r = JSON.parse(execFileSync(tsx, [import.meta.filename, '--child', m, file], { encoding: 'utf8' }).trim().split('\n').pop()!);
-        const label = { copy: 'parse + serialise (copy floor)', before: 'getText → edit → setText (before)', after: 'appendText splice (after)', rule: 'disclaimer rule (after, incl. idempotence check)' }[m];
+        const r = JSON.parse(
+          execFileSync(tsx, [import.meta.filename, '--child', m, file], { encoding: 'utf8' })
+            .trim()
+            .split('\n')
+            .pop()!,
+        );
+        const label = {
+          copy: 'parse + serialise (copy floor)',
+          before: 'getText → edit → setText (before)',
+          after: 'appendText splice (after)',
+          rule: 'disclaimer rule (after, incl. idempotence check)',
+        }[m];
         console.log(`| ${(r.bytes / 1e6).toFixed(1)} MB ${cte} | ${label} | ${r.ms.toFixed(0)} | ${(Math.max(0, r.growth) / 1e6).toFixed(0)} MB |`);
       }
     }

@@ -17,7 +17,8 @@ function base64Lines(bytes: Buffer): string {
 /** About 25 MB: a short text body and three base64 attachments. */
 function base64Message(): Buffer {
   const parts = [0, 1, 2].map(
-    (i) => `--mix${CRLF}Content-Type: application/pdf; name=doc${i}.pdf${CRLF}Content-Disposition: attachment; filename=doc${i}.pdf${CRLF}Content-Transfer-Encoding: base64${CRLF}${CRLF}${base64Lines(randomBytes(6 * 1024 * 1024))}${CRLF}`,
+    (i) =>
+      `--mix${CRLF}Content-Type: application/pdf; name=doc${i}.pdf${CRLF}Content-Disposition: attachment; filename=doc${i}.pdf${CRLF}Content-Transfer-Encoding: base64${CRLF}${CRLF}${base64Lines(randomBytes(6 * 1024 * 1024))}${CRLF}`,
   );
   return Buffer.from(
     `From: a@example.com${CRLF}Subject: attachments${CRLF}MIME-Version: 1.0${CRLF}Content-Type: multipart/mixed; boundary="mix"${CRLF}${CRLF}` +

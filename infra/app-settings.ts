@@ -39,7 +39,9 @@ export function appSettingsFromContext(context: (key: string) => unknown, proces
   };
   const organizationId = text('organizationId');
   if (!organizationId) {
-    throw new InfraPropsError('missing context organizationId: run with -c organizationId=m-<32 lower-case hex digits> (WorkMail console > Organization settings)');
+    throw new InfraPropsError(
+      'missing context organizationId: run with -c organizationId=m-<32 lower-case hex digits> (WorkMail console > Organization settings)',
+    );
   }
   const region = text('region') ?? (processEnv.CDK_DEFAULT_REGION || 'us-east-1');
   const contextAccount = text('account') ?? (processEnv.CDK_DEFAULT_ACCOUNT || undefined);

@@ -10,7 +10,8 @@ import type { IConstruct } from 'constructs';
  */
 const flattenCfnReference: (value: unknown) => string = (() => {
   try {
-    return (createRequire(import.meta.url)('cdk-nag/lib/utils/flatten-cfn-reference.js') as { flattenCfnReference: (value: unknown) => string }).flattenCfnReference;
+    return (createRequire(import.meta.url)('cdk-nag/lib/utils/flatten-cfn-reference.js') as { flattenCfnReference: (value: unknown) => string })
+      .flattenCfnReference;
   } catch {
     return (value: unknown) => JSON.stringify(value);
   }

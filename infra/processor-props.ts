@@ -158,9 +158,13 @@ export function resolveProcessorProps(props: WorkMailMessageFlowProcessorProps):
   // plugin that cannot be resolved.
   const plugins = checkRulesWithPlugins(rulesFile, (types) => loadRulesFile(rulesFile, { platform: WORKMAIL_PLATFORM, types }));
   if (plugins.plugins.length && props.entry) {
-    throw new InfraPropsError(`entry ${props.entry}: the rules file lists plugins, so the construct generates the entry that bundles them; leave entry unset (or load the plugins in your entry and drop them from the rules file)`);
+    throw new InfraPropsError(
+      `entry ${props.entry}: the rules file lists plugins, so the construct generates the entry that bundles them; leave entry unset (or load the plugins in your entry and drop them from the rules file)`,
+    );
   }
-  const lockFile = props.depsLockFilePath ? path.resolve(props.depsLockFilePath) : (findLockFile(process.cwd()) ?? path.join(PROJECT_ROOT, 'package-lock.json'));
+  const lockFile = props.depsLockFilePath
+    ? path.resolve(props.depsLockFilePath)
+    : (findLockFile(process.cwd()) ?? path.join(PROJECT_ROOT, 'package-lock.json'));
   if (!existsSync(lockFile)) throw new InfraPropsError(`depsLockFilePath ${lockFile} does not exist`);
   return {
     organizationId: props.organizationId,

@@ -7,7 +7,16 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { BUILTIN_RULE_TYPES, ConfigError, defineRule, defineRuleType, loadPluginTypesSync, pluginSpecifiers, resolvePlugin, type RuleType } from '../lib/rules/index.js';
+import {
+  BUILTIN_RULE_TYPES,
+  ConfigError,
+  defineRule,
+  defineRuleType,
+  loadPluginTypesSync,
+  pluginSpecifiers,
+  resolvePlugin,
+  type RuleType,
+} from '../lib/rules/index.js';
 
 /** A plugin as the rules file lists it, and the file it resolves to. */
 export interface ResolvedPlugin {
@@ -26,7 +35,9 @@ export interface PluginCheck {
 /** Accepts any options of the rule types plugins define, when the plugins cannot be loaded at synth. */
 function placeholderTypes(json: unknown): Record<string, RuleType> {
   const rules = (json as { rules?: unknown }).rules;
-  const names = Array.isArray(rules) ? rules.map((r) => (r as { type?: unknown })?.type).filter((t): t is string => typeof t === 'string' && !(t in BUILTIN_RULE_TYPES)) : [];
+  const names = Array.isArray(rules)
+    ? rules.map((r) => (r as { type?: unknown })?.type).filter((t): t is string => typeof t === 'string' && !(t in BUILTIN_RULE_TYPES))
+    : [];
   let n = 0;
   const placeholder = defineRuleType({
     schema: z.looseObject({ type: z.string(), name: z.string().optional() }),
@@ -68,7 +79,8 @@ export function checkRulesWithPlugins(rulesFile: string, validate: (types?: Reco
   } catch (err) {
     // A TypeScript plugin outside tsx, or one with top-level await: esbuild still bundles it, and
     // the Lambda validates its options at cold start.
-    if (!(err instanceof ConfigError) || !err.problems.every((p) => p.includes('synchronously'))) throw err instanceof ConfigError ? new ConfigError(err.problems, rulesFile) : err;
+    if (!(err instanceof ConfigError) || !err.problems.every((p) => p.includes('synchronously')))
+      throw err instanceof ConfigError ? new ConfigError(err.problems, rulesFile) : err;
     deferred = err.problems.join('; ');
     types = placeholderTypes(json);
   }

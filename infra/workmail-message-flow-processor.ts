@@ -96,7 +96,9 @@ export class WorkMailMessageFlowProcessor extends Construct {
     });
     const updatedObjects = this.bucket.arnForObjects(`${settings.keyPrefix}*`);
     // The log group's Arn attribute already ends in ":*" (its streams); the group exists, so no CreateLogGroup.
-    this.role.addToPolicy(new iam.PolicyStatement({ sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+    );
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'MessageFlow',
@@ -107,7 +109,10 @@ export class WorkMailMessageFlowProcessor extends Construct {
     this.role.addToPolicy(new iam.PolicyStatement({ sid: 'WriteUpdatedMessages', actions: ['s3:PutObject'], resources: [updatedObjects] }));
 
     if (settings.plugins.deferred) {
-      Annotations.of(this).addWarningV2('wmflow:plugins-unchecked', `the rules' plugin options are validated at cold start, not at synth: ${settings.plugins.deferred}`);
+      Annotations.of(this).addWarningV2(
+        'wmflow:plugins-unchecked',
+        `the rules' plugin options are validated at cold start, not at synth: ${settings.plugins.deferred}`,
+      );
     }
     // With plugins, an entry that imports them statically: esbuild bundles them (TypeScript too).
     const entry = settings.entry ?? writePluginEntry(settings.plugins.plugins, siblingModule('../lib/lambda'), path.join(settings.projectRoot, GENERATED_DIR));
@@ -245,10 +250,14 @@ export class WorkMailMessageFlowProcessor extends Construct {
   private checkExistingBucket(bucket: s3.IBucket, region: string, account: string): void {
     const { region: bucketRegion, account: bucketAccount } = bucket.env;
     if (!Token.isUnresolved(bucketRegion) && !Token.isUnresolved(region) && bucketRegion !== region) {
-      throw new InfraPropsError(`bucket ${bucket.bucketName} is in ${bucketRegion}, but WorkMail reads updated messages only from a bucket in its own Region (${region})`);
+      throw new InfraPropsError(
+        `bucket ${bucket.bucketName} is in ${bucketRegion}, but WorkMail reads updated messages only from a bucket in its own Region (${region})`,
+      );
     }
     if (!Token.isUnresolved(bucketAccount) && !Token.isUnresolved(account) && bucketAccount !== account) {
-      throw new InfraPropsError(`bucket ${bucket.bucketName} belongs to account ${bucketAccount}, but WorkMail reads updated messages only from a bucket in its own account (${account})`);
+      throw new InfraPropsError(
+        `bucket ${bucket.bucketName} belongs to account ${bucketAccount}, but WorkMail reads updated messages only from a bucket in its own account (${account})`,
+      );
     }
   }
 }

@@ -13,7 +13,17 @@
  */
 export { z } from 'zod';
 export { WmflowError } from './errors.js';
-export { processMessage, decideWithoutInspection, type ProcessInput, type ProcessOutcome, type ProcessStatus, type MessageEnvelope, type MailPlatform, type ContentPolicy, type ContentProblem } from './core/index.js';
+export {
+  processMessage,
+  decideWithoutInspection,
+  type ProcessInput,
+  type ProcessOutcome,
+  type ProcessStatus,
+  type MessageEnvelope,
+  type MailPlatform,
+  type ContentPolicy,
+  type ContentProblem,
+} from './core/index.js';
 export {
   defineRule,
   defineRuleType,

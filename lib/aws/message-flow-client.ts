@@ -1,8 +1,4 @@
-import {
-  GetRawMessageContentCommand,
-  PutRawMessageContentCommand,
-  WorkMailMessageFlowClient,
-} from '@aws-sdk/client-workmailmessageflow';
+import { GetRawMessageContentCommand, PutRawMessageContentCommand, type WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';
 import type { MessageFlowPort, ObjectLocation } from '../flow/ports.js';
 import { toServiceError } from './service-error.js';
 

@@ -20,6 +20,9 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   parseDirection(v.direction);
   const config = await loadConfigOption('check', v.config, io);
   const files = collectEmlFiles(positionals);
-  const results = await check({ files, config, json: v.json ?? false, direction: v.direction, from: v.from, to: v.to, orgDomains: orgDomainsOption(v['org-domain']) }, io.out);
+  const results = await check(
+    { files, config, json: v.json ?? false, direction: v.direction, from: v.from, to: v.to, orgDomains: orgDomainsOption(v['org-domain']) },
+    io.out,
+  );
   return results.every((r) => r.passed) ? 0 : 1;
 }

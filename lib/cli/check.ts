@@ -27,7 +27,10 @@ function decodedAttachments(m: MimeMessage): string[] {
  * accept the output (its pre-flight, line limit and immutable headers included), does every
  * attachment keep its decoded bytes, and does a second run change nothing.
  */
-export async function check(options: EnvelopeOptions & { files: string[]; config: RulesConfig; json: boolean }, write: (line: string) => void): Promise<CheckResult[]> {
+export async function check(
+  options: EnvelopeOptions & { files: string[]; config: RulesConfig; json: boolean },
+  write: (line: string) => void,
+): Promise<CheckResult[]> {
   const orgDomains = [...new Set([...options.config.orgDomains, ...options.orgDomains])];
   const results: CheckResult[] = [];
   const progress = new Progress(options.files.length, process.stderr, !options.json && process.stderr.isTTY === true && options.files.length > 1);
@@ -50,7 +53,10 @@ export async function check(options: EnvelopeOptions & { files: string[]; config
         if (missing) result.checks.attachments = `${missing} attachment(s) changed or lost`;
         const again = await run(outcome.bytes);
         if (again.status !== 'unchanged') {
-          result.checks.idempotent = `a second run changed it again (${again.reports.filter((r) => r.status === 'applied').map((r) => r.name).join(', ')})`;
+          result.checks.idempotent = `a second run changed it again (${again.reports
+            .filter((r) => r.status === 'applied')
+            .map((r) => r.name)
+            .join(', ')})`;
         }
       }
       result.passed = Object.values(result.checks).every((c) => c === true);

@@ -22,7 +22,8 @@ export async function emulate(options: { port?: number; messages?: string }, wri
   write(`Messages:         ${ids.length ? ids.join(', ') : '(none; start with --messages FOLDER)'}`);
   write('\nEnvironment for SDKs and the AWS CLI:');
   for (const [k, v] of Object.entries(emulator.env)) write(`  export ${k}=${v}`);
-  if (ids.length) write(`\nTry: aws workmailmessageflow get-raw-message-content --message-id ${ids[0]} --endpoint-url ${emulator.messageFlowEndpoint} /dev/stdout`);
+  if (ids.length)
+    write(`\nTry: aws workmailmessageflow get-raw-message-content --message-id ${ids[0]} --endpoint-url ${emulator.messageFlowEndpoint} /dev/stdout`);
   write('\nPress Ctrl+C to stop.');
   return emulator;
 }

@@ -29,7 +29,12 @@ export function envelopeFor(message: MimeMessage, options: EnvelopeOptions): { d
   const mailFrom = options.from ?? headerAddresses(message.headers, 'from')[0] ?? 'sender@unknown.example';
   // Auto: mail from the organisation is outbound, anything else inbound.
   const direction = parseDirection(options.direction) ?? (isInternal(mailFrom, options.orgDomains) ? 'OUTBOUND' : 'INBOUND');
-  let recipients = options.to ? options.to.split(',').map((s) => s.trim()).filter(Boolean) : headerAddresses(message.headers, 'to', 'cc');
+  let recipients = options.to
+    ? options.to
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : headerAddresses(message.headers, 'to', 'cc');
   if (!options.to && direction === 'INBOUND' && options.orgDomains.length) {
     recipients = recipients.filter((r) => isInternal(r, options.orgDomains));
   }

@@ -39,7 +39,12 @@ export async function filter(options: FilterOptions, stdin: Readable, stdout: Wr
   const envelope = { mailFrom: options.from, recipients: options.to };
   let plan: DeliveryPlan;
   try {
-    plan = await planDelivery(bytes, envelope, { config: options.config, orgDomains: options.orgDomains, direction: options.direction, junkHeader: options.junkHeader });
+    plan = await planDelivery(bytes, envelope, {
+      config: options.config,
+      orgDomains: options.orgDomains,
+      direction: options.direction,
+      junkHeader: options.junkHeader,
+    });
   } catch (e) {
     err(`wmflow: could not process the message: ${e instanceof Error ? e.message : String(e)}`);
     if (options.onError === 'tempfail') return FILTER_EXIT.TEMPFAIL;

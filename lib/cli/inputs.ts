@@ -14,7 +14,7 @@ export function collectEmlFiles(inputs: readonly string[]): string[] {
     }
   };
   for (const input of inputs) {
-    let stat;
+    let stat: ReturnType<typeof statSync>;
     try {
       stat = statSync(input);
     } catch {
@@ -29,5 +29,12 @@ export function collectEmlFiles(inputs: readonly string[]): string[] {
 
 /** The in-transit id the emulator serves a file under: lower-case, `[a-z0-9-]` only. */
 export function messageIdForFile(file: string): string {
-  return path.basename(file).replace(/\.eml$/i, '').toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 120) || 'message';
+  return (
+    path
+      .basename(file)
+      .replace(/\.eml$/i, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, '-')
+      .slice(0, 120) || 'message'
+  );
 }

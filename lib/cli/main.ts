@@ -47,7 +47,12 @@ function version(): string {
 }
 
 /** Runs the CLI; returns the exit code (0 ok, 1 a check or message failed, 2 bad usage or config). */
-export async function main(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error, types?: Record<string, RuleType>): Promise<number> {
+export async function main(
+  argv: string[],
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+  types?: Record<string, RuleType>,
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (!command || command === '--help' || command === '-h' || command === 'help') {

@@ -3,7 +3,11 @@ import { findReaderBodies, getText, type MimeMessage } from '../mime/index.js';
 /** A readable account of what changed between two messages: headers and decoded body text. */
 export function describeChanges(before: MimeMessage, after: MimeMessage): string[] {
   const lines: string[] = [];
-  const fields = (m: MimeMessage) => m.headers.list().filter((f) => f.name).map((f) => `${f.name}: ${m.headers.getDecoded(f.name)[0] ?? f.value}`);
+  const fields = (m: MimeMessage) =>
+    m.headers
+      .list()
+      .filter((f) => f.name)
+      .map((f) => `${f.name}: ${m.headers.getDecoded(f.name)[0] ?? f.value}`);
   const a = fields(before);
   const b = fields(after);
   for (const f of a) if (!b.includes(f)) lines.push(`- ${truncate(f)}`);

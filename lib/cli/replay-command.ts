@@ -23,7 +23,17 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   const config = await loadConfigOption('replay', v.config, io);
   const files = collectEmlFiles(positionals);
   const results = await replay(
-    { files, config, outDir: v['out-dir'] ?? 'out', json: v.json ?? false, engineOnly: v['engine-only'] ?? false, direction: v.direction, from: v.from, to: v.to, orgDomains: orgDomainsOption(v['org-domain']) },
+    {
+      files,
+      config,
+      outDir: v['out-dir'] ?? 'out',
+      json: v.json ?? false,
+      engineOnly: v['engine-only'] ?? false,
+      direction: v.direction,
+      from: v.from,
+      to: v.to,
+      orgDomains: orgDomainsOption(v['org-domain']),
+    },
     io.out,
   );
   return results.some((r) => r.status === 'error') ? 1 : 0;

@@ -72,7 +72,15 @@ export async function replay(options: ReplayOptions, write: (line: string) => vo
         return outcome.response;
       },
     });
-    const settings: FlowSettings = { rules: options.config.rules, orgDomains, bucket: emulator.bucket, keyPrefix: 'updated/', failClosed: false, region: emulator.region, s3ForcePathStyle: true };
+    const settings: FlowSettings = {
+      rules: options.config.rules,
+      orgDomains,
+      bucket: emulator.bucket,
+      keyPrefix: 'updated/',
+      failClosed: false,
+      region: emulator.region,
+      s3ForcePathStyle: true,
+    };
     handler = createMessageFlowHandler(settings, new RecordingObserver(), {
       messageFlowEndpoint: emulator.messageFlowEndpoint,
       s3Endpoint: emulator.s3Endpoint,
@@ -103,7 +111,11 @@ export async function replay(options: ReplayOptions, write: (line: string) => vo
           if (last?.problems) result.problems = last.problems.map((p) => p.message);
           result.rules = (last?.reports ?? []).map(pickReport);
           kept = last?.kept ?? [];
-          result.recipients = delivery.recipients.map((r) => ({ address: r.address, disposition: r.disposition, ...(r.bounceMessage ? { bounceMessage: r.bounceMessage } : {}) }));
+          result.recipients = delivery.recipients.map((r) => ({
+            address: r.address,
+            disposition: r.disposition,
+            ...(r.bounceMessage ? { bounceMessage: r.bounceMessage } : {}),
+          }));
         } else {
           // The same core step and WorkMail response the Lambda path uses, in process.
           const outcome = await processMessage({ bytes, envelope, rules: options.config.rules, orgDomains, platform: WORKMAIL_PLATFORM, now });
@@ -116,9 +128,15 @@ export async function replay(options: ReplayOptions, write: (line: string) => vo
           kept = outcome.kept;
           const response = buildResponse(outcome.actions, envelope.recipients, envelope.direction);
           result.recipients = envelope.recipients.map((address) => {
-            const action = response.actions.find((a) => a.recipients?.some((r) => r.toLowerCase() === address.toLowerCase())) ?? response.actions.find((a) => a.allRecipients);
+            const action =
+              response.actions.find((a) => a.recipients?.some((r) => r.toLowerCase() === address.toLowerCase())) ??
+              response.actions.find((a) => a.allRecipients);
             const type = action?.action.type ?? 'DEFAULT';
-            return { address, disposition: dispositionFor(type), ...(action?.action.parameters ? { bounceMessage: action.action.parameters.bounceMessage } : {}) };
+            return {
+              address,
+              disposition: dispositionFor(type),
+              ...(action?.action.parameters ? { bounceMessage: action.action.parameters.bounceMessage } : {}),
+            };
           });
         }
         result.changes = final.equals(bytes) ? [] : describeChanges(await parseMessage(bytes), await parseMessage(final));
@@ -193,14 +211,18 @@ export function formatResult(r: ReplayResult): string {
   const fired = r.rules.filter((x) => x.status === 'applied');
   if (fired.length) {
     for (const x of fired) {
-      const counts = Object.entries(x.counts).map(([k, v]) => `${k}=${v}`).join(', ');
+      const counts = Object.entries(x.counts)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ');
       lines.push(`  rule ${x.name}: ${x.changes.join('; ') || 'asked for an action'}${counts ? ` (${counts})` : ''}`);
     }
   } else if (!r.error) {
     lines.push('  no rule fired');
   }
   for (const x of r.rules.filter((x) => x.status === 'would-apply')) {
-    lines.push(`  rule ${x.name} (audit, nothing changed): would ${x.changes.join('; ') || 'ask for an action'}${x.actions.length ? ` [${x.actions.map((a) => a.type).join(', ')}]` : ''}`);
+    lines.push(
+      `  rule ${x.name} (audit, nothing changed): would ${x.changes.join('; ') || 'ask for an action'}${x.actions.length ? ` [${x.actions.map((a) => a.type).join(', ')}]` : ''}`,
+    );
   }
   for (const x of r.rules.filter((x) => x.status === 'skipped' && x.reason !== 'condition not met')) lines.push(`  rule ${x.name} skipped: ${x.reason}`);
   for (const q of r.quarantined ?? []) lines.push(`  quarantined: ${q}`);

@@ -50,7 +50,12 @@ export interface SmtpCommandValues {
 }
 
 /** Builds the filter's options from the command line (everything checked before listening). */
-export function smtpOptions(v: SmtpCommandValues, config: RulesConfig, orgDomains: string[], log: (line: string) => void): SmtpFilterOptions & { listen: { host: string; port: number } } {
+export function smtpOptions(
+  v: SmtpCommandValues,
+  config: RulesConfig,
+  orgDomains: string[],
+  log: (line: string) => void,
+): SmtpFilterOptions & { listen: { host: string; port: number } } {
   const listen = parseHostPort(v.listen ?? '127.0.0.1:10025', '--listen');
   const relay = parseHostPort(v.relay, '--relay');
   if (!!v['tls-cert'] !== !!v['tls-key']) throw new UsageError('--tls-cert and --tls-key go together');

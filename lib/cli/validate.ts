@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { checkUpdatedContent, type ContentProblem } from '../workmail/content-checks.js';
 
 /** Reports what WorkMail would reject in each message, were it handed over as updated content. */
-export async function validate(files: string[], json: boolean, write: (line: string) => void): Promise<{ file: string; problems: ContentProblem[]; error?: string }[]> {
+export async function validate(
+  files: string[],
+  json: boolean,
+  write: (line: string) => void,
+): Promise<{ file: string; problems: ContentProblem[]; error?: string }[]> {
   const results: { file: string; problems: ContentProblem[]; error?: string }[] = [];
   for (const file of files) {
     try {

@@ -63,8 +63,10 @@ export function lineProblems(message: MimeMessage, bytes: Buffer, baseline: Bare
   }
   if (baseline) {
     const now = bareLineBreaks(bytes);
-    if (now.bareCr && !baseline.bareCr) problems.push({ code: 'BARE_LINE_BREAK', message: 'the update has bare CR octets the original did not have', severity: 'error' });
-    if (now.bareLf && !baseline.bareLf) problems.push({ code: 'BARE_LINE_BREAK', message: 'the update has bare LF octets the original did not have', severity: 'error' });
+    if (now.bareCr && !baseline.bareCr)
+      problems.push({ code: 'BARE_LINE_BREAK', message: 'the update has bare CR octets the original did not have', severity: 'error' });
+    if (now.bareLf && !baseline.bareLf)
+      problems.push({ code: 'BARE_LINE_BREAK', message: 'the update has bare LF octets the original did not have', severity: 'error' });
   }
   return problems;
 }

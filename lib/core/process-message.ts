@@ -1,12 +1,4 @@
-import {
-  checkLineLengths,
-  MimeError,
-  parseHeadersOnly,
-  parseMessage,
-  reencodeForLineLimit,
-  type MimeLimits,
-  type MimeMessage,
-} from '../mime/index.js';
+import { checkLineLengths, MimeError, parseHeadersOnly, parseMessage, reencodeForLineLimit, type MimeLimits, type MimeMessage } from '../mime/index.js';
 import { runRules, type FlowDirection, type KeptArtefact, type RequestedAction, type Rule, type RuleReport } from '../rules/index.js';
 import type { ContentProblem, MailPlatform } from './content-policy.js';
 
@@ -101,7 +93,14 @@ export async function processMessage(input: ProcessInput): Promise<ProcessOutcom
   if (unreadable) {
     // Header-level inspection still runs: a sender must not switch a rule off by shaping the body.
     const run = await runRules(input.rules, { ...runInput, message, uninspectable: { reason: unreadable.reason, level: 'headers' } });
-    return { ...base, status: 'uninspectable', actions: run.actions, reports: run.reports, reasons: [`could not inspect the message: ${unreadable.reason}`], uninspectable: unreadable };
+    return {
+      ...base,
+      status: 'uninspectable',
+      actions: run.actions,
+      reports: run.reports,
+      reasons: [`could not inspect the message: ${unreadable.reason}`],
+      uninspectable: unreadable,
+    };
   }
 
   const baseline = platform.content.baseline(message);
@@ -117,7 +116,15 @@ export async function processMessage(input: ProcessInput): Promise<ProcessOutcom
   const problems = platform.content.check(updated, out, baseline);
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length) {
-    return { ...base, ...decided, status: 'declined', reasons: errors.map((p) => `${platform.name} would reject the update: ${p.message}`), problems, repaired, message: updated };
+    return {
+      ...base,
+      ...decided,
+      status: 'declined',
+      reasons: errors.map((p) => `${platform.name} would reject the update: ${p.message}`),
+      problems,
+      repaired,
+      message: updated,
+    };
   }
   return { ...decided, status: 'updated', bytes: out, reasons: [], problems, repaired, message: updated, kept: run.kept };
 }
@@ -175,7 +182,9 @@ function envelopeInput(input: Pick<ProcessInput, 'envelope' | 'orgDomains' | 'no
  * not be fetched): header-level conditions when the bytes are known, envelope-level otherwise,
  * and every rule whose condition holds or is unknown follows its uninspectable policy.
  */
-export async function decideWithoutInspection(input: Omit<ProcessInput, 'bytes' | 'signal' | 'limits'> & { bytes?: Buffer | undefined; reason: string }): Promise<{ actions: RequestedAction[]; reports: RuleReport[] }> {
+export async function decideWithoutInspection(
+  input: Omit<ProcessInput, 'bytes' | 'signal' | 'limits'> & { bytes?: Buffer | undefined; reason: string },
+): Promise<{ actions: RequestedAction[]; reports: RuleReport[] }> {
   const run = await runRules(input.rules, {
     ...envelopeInput(input),
     message: parseHeadersOnly(input.bytes ?? Buffer.alloc(0)),

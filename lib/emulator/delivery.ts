@@ -156,7 +156,7 @@ export async function deliver(store: MessageStore, org: OrganisationOptions, req
   }
 
   for (const [rule, group] of byRule) {
-    if (!rule || rule.action !== 'RUN_LAMBDA') {
+    if (rule?.action !== 'RUN_LAMBDA') {
       for (const address of group) outcome.recipients.push(outcomeFor(address, rule?.action ?? 'DEFAULT', rule, rule?.bounceMessage));
       continue;
     }
@@ -172,7 +172,7 @@ export async function deliver(store: MessageStore, org: OrganisationOptions, req
     }
     outcome.event = event;
     stored.acceptsUpdates = true;
-    let result;
+    let result: Awaited<ReturnType<typeof invokeSynchronously>>;
     try {
       result = await invokeSynchronously(org.lambda, event, {
         ruleTimeoutMinutes: settings.ruleTimeoutMinutes,
@@ -209,7 +209,11 @@ export async function deliver(store: MessageStore, org: OrganisationOptions, req
 /** Fire and forget, as an asynchronous rule does: the answer and any error are only noted. */
 async function invokeAsynchronously(org: OrganisationOptions, event: MessageFlowEvent, notes: string[]): Promise<void> {
   try {
-    await org.lambda!(structuredClone(event), { getRemainingTimeInMillis: () => org.functionTimeoutMs ?? ANSWER_LIMIT_MS, awsRequestId: randomUUID(), functionName: org.functionName ?? 'wmflow' });
+    await org.lambda!(structuredClone(event), {
+      getRemainingTimeInMillis: () => org.functionTimeoutMs ?? ANSWER_LIMIT_MS,
+      awsRequestId: randomUUID(),
+      functionName: org.functionName ?? 'wmflow',
+    });
   } catch (err) {
     notes.push(`asynchronous invocation failed (ignored, as WorkMail does): ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -236,7 +240,8 @@ function applyResponse(
       const key = r.trim().toLowerCase();
       const earlier = named.get(key);
       if (!earlier) named.set(key, { address: r.trim(), action: a });
-      else if (actionLabel(earlier.action) !== actionLabel(a)) notes.push(`${r} is named by more than one action: the first (${actionLabel(earlier.action)}) applies`);
+      else if (actionLabel(earlier.action) !== actionLabel(a))
+        notes.push(`${r} is named by more than one action: the first (${actionLabel(earlier.action)}) applies`);
     }
   }
   const forAll = kept.find((a) => a.allRecipients === true);

@@ -86,7 +86,14 @@ export interface Emulator {
 export function defaultFlowRules(): EmailFlowRule[] {
   return [
     { name: 'wmflow-inbound', direction: 'INBOUND', senders: ['*'], action: 'RUN_LAMBDA', lambda: { fallback: 'DEFAULT', ruleTimeoutMinutes: 5 } },
-    { name: 'wmflow-outbound', direction: 'OUTBOUND', senders: ['*'], recipients: ['*'], action: 'RUN_LAMBDA', lambda: { fallback: 'DEFAULT', ruleTimeoutMinutes: 5 } },
+    {
+      name: 'wmflow-outbound',
+      direction: 'OUTBOUND',
+      senders: ['*'],
+      recipients: ['*'],
+      action: 'RUN_LAMBDA',
+      lambda: { fallback: 'DEFAULT', ruleTimeoutMinutes: 5 },
+    },
   ];
 }
 
@@ -136,9 +143,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     readObject = embeddedObjectReader(s3);
   }
 
-  let api;
+  let api: Awaited<ReturnType<typeof startMessageFlowServer>>;
   try {
-    api = await startMessageFlowServer({ store, region, readObject, validateContent: options.validateContent ?? wmflowContentValidator, port: options.messageFlowPort });
+    api = await startMessageFlowServer({
+      store,
+      region,
+      readObject,
+      validateContent: options.validateContent ?? wmflowContentValidator,
+      port: options.messageFlowPort,
+    });
   } catch (err) {
     await closeS3();
     throw err;
@@ -177,7 +190,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 async function ensureBucket(client: S3Client, endpoint: string, bucket: string, region: string, versioned: boolean): Promise<void> {
   try {
     await client.send(
-      new CreateBucketCommand({ Bucket: bucket, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }) }),
+      new CreateBucketCommand({
+        Bucket: bucket,
+        ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+      }),
     );
   } catch (err) {
     const name = (err as { name?: string }).name;
@@ -191,6 +207,8 @@ async function ensureBucket(client: S3Client, endpoint: string, bucket: string, 
     await client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
   } catch (err) {
     client.destroy();
-    throw new EmulatorError('EMULATOR_CONFIG_INVALID', `cannot turn on versioning of bucket "${bucket}" on ${endpoint}: ${(err as Error).message}`, { cause: err });
+    throw new EmulatorError('EMULATOR_CONFIG_INVALID', `cannot turn on versioning of bucket "${bucket}" on ${endpoint}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

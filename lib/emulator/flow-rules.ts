@@ -57,7 +57,11 @@ const FALLBACKS: Readonly<Record<FlowDirection, readonly FallbackAction[]>> = {
 
 /** The Run Lambda settings a rule runs with (defaults filled in). */
 export function lambdaSettings(rule: EmailFlowRule): Required<RunLambdaSettings> {
-  return { synchronous: rule.lambda?.synchronous ?? true, fallback: rule.lambda?.fallback ?? 'DEFAULT', ruleTimeoutMinutes: rule.lambda?.ruleTimeoutMinutes ?? 1 };
+  return {
+    synchronous: rule.lambda?.synchronous ?? true,
+    fallback: rule.lambda?.fallback ?? 'DEFAULT',
+    ruleTimeoutMinutes: rule.lambda?.ruleTimeoutMinutes ?? 1,
+  };
 }
 
 /** What WorkMail's console would refuse in this rule, one sentence each (empty: fine). */
@@ -75,8 +79,9 @@ export function flowRuleProblems(rule: EmailFlowRule): string[] {
   if (rule.action === 'RUN_LAMBDA') {
     const s = lambdaSettings(rule);
     if (!FALLBACKS[rule.direction].includes(s.fallback)) out.push(`${at}: fallback ${s.fallback} is not available for ${rule.direction.toLowerCase()} mail`);
-    if (!Number.isFinite(s.ruleTimeoutMinutes) || s.ruleTimeoutMinutes < 0 || s.ruleTimeoutMinutes > 240) out.push(`${at}: the rule timeout must be 0-240 minutes, not ${s.ruleTimeoutMinutes}`);
-    if (s.synchronous && rule.recipients && rule.recipients.some((p) => p.trim() !== '*')) {
+    if (!Number.isFinite(s.ruleTimeoutMinutes) || s.ruleTimeoutMinutes < 0 || s.ruleTimeoutMinutes > 240)
+      out.push(`${at}: the rule timeout must be 0-240 minutes, not ${s.ruleTimeoutMinutes}`);
+    if (s.synchronous && rule.recipients?.some((p) => p.trim() !== '*')) {
       out.push(`${at}: a synchronous Run Lambda rule supports only the "*" destination`);
     }
   } else if (rule.lambda) {
@@ -138,7 +143,12 @@ function bestRule(rules: readonly EmailFlowRule[], direction: FlowDirection, sen
  * @param senders The candidate sender addresses in order: `[Sender, From]` (either may be absent);
  *   the envelope MAIL FROM when the message has neither.
  */
-export function matchFlowRule(rules: readonly EmailFlowRule[], direction: FlowDirection, senders: string | readonly string[], recipient: string): FlowRuleMatch | undefined {
+export function matchFlowRule(
+  rules: readonly EmailFlowRule[],
+  direction: FlowDirection,
+  senders: string | readonly string[],
+  recipient: string,
+): FlowRuleMatch | undefined {
   const candidates = [...new Set((typeof senders === 'string' ? [senders] : senders).map((s) => s.trim()))];
   if (direction === 'OUTBOUND') return bestRule(rules, direction, candidates, recipient);
   for (const sender of candidates) {
@@ -149,6 +159,11 @@ export function matchFlowRule(rules: readonly EmailFlowRule[], direction: FlowDi
 }
 
 /** {@link matchFlowRule}'s rule only. */
-export function selectFlowRule(rules: readonly EmailFlowRule[], direction: FlowDirection, senders: string | readonly string[], recipient: string): EmailFlowRule | undefined {
+export function selectFlowRule(
+  rules: readonly EmailFlowRule[],
+  direction: FlowDirection,
+  senders: string | readonly string[],
+  recipient: string,
+): EmailFlowRule | undefined {
   return matchFlowRule(rules, direction, senders, recipient)?.rule;
 }

@@ -48,6 +48,15 @@ export {
 } from './message-store.js';
 export { startMessageFlowServer, MessageFlowApiError, type ContentValidator, type MessageFlowServerOptions } from './message-flow-server.js';
 export { embeddedObjectReader, s3ClientObjectReader, type ObjectReader, type ObjectReadResult } from './object-reader.js';
-export { InMemoryS3, DEFAULT_S3_MAX_TOTAL_BYTES, type InMemoryS3Options, type S3Bucket, type StoredObject, type VersioningStatus, type CreateBucketOptions, type ObjectReadError } from './s3-server.js';
+export {
+  InMemoryS3,
+  DEFAULT_S3_MAX_TOTAL_BYTES,
+  type InMemoryS3Options,
+  type S3Bucket,
+  type StoredObject,
+  type VersioningStatus,
+  type CreateBucketOptions,
+  type ObjectReadError,
+} from './s3-server.js';
 export { decodeAwsChunked, computeChecksum, PayloadError, type ChecksumAlgorithm } from './s3-payload.js';
 export { listenLoopback, type LoopbackServer } from './http.js';

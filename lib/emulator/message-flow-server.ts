@@ -37,7 +37,6 @@ export class MessageFlowApiError extends WmflowError {
   }
 }
 
-
 const SIGV4 = /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request,\s*SignedHeaders=[^,\s]+,\s*Signature=[0-9a-f]{64}$/;
 
 /**
@@ -73,7 +72,13 @@ export async function startMessageFlowServer(options: MessageFlowServerOptions):
       const e = toApiError(err);
       const match = /^\/messages\/([^/?]*)/.exec(req.url ?? '');
       if (operation === 'Unknown' && match) operation = req.method === 'POST' ? 'PutRawMessageContent' : 'GetRawMessageContent';
-      store.calls.push({ operation, messageId: messageId ?? (match ? safeDecode(match[1]!) : undefined), status: e.status, errorType: e.errorType, at: store.now() });
+      store.calls.push({
+        operation,
+        messageId: messageId ?? (match ? safeDecode(match[1]!) : undefined),
+        status: e.status,
+        errorType: e.errorType,
+        at: store.now(),
+      });
       // Let the client finish sending before it reads the answer.
       req.resume();
       const body = JSON.stringify({ message: e.message });
@@ -90,8 +95,19 @@ export async function startMessageFlowServer(options: MessageFlowServerOptions):
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<{ operation: MessageFlowOperation; messageId: string }> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = /^\/messages\/([^/]*)$/.exec(url.pathname);
-    const operation: MessageFlowOperation | undefined = !match ? undefined : req.method === 'GET' ? 'GetRawMessageContent' : req.method === 'POST' ? 'PutRawMessageContent' : undefined;
-    if (!match || !operation) throw new MessageFlowApiError(404, 'UnknownOperationException', `No operation at ${req.method} ${url.pathname}: the Message Flow API has GET and POST /messages/{messageId}`);
+    const operation: MessageFlowOperation | undefined = !match
+      ? undefined
+      : req.method === 'GET'
+        ? 'GetRawMessageContent'
+        : req.method === 'POST'
+          ? 'PutRawMessageContent'
+          : undefined;
+    if (!match || !operation)
+      throw new MessageFlowApiError(
+        404,
+        'UnknownOperationException',
+        `No operation at ${req.method} ${url.pathname}: the Message Flow API has GET and POST /messages/{messageId}`,
+      );
     checkSignature(req);
 
     const fault = store.takeFault(operation);
@@ -122,7 +138,10 @@ export async function startMessageFlowServer(options: MessageFlowServerOptions):
     const shown = `s3://${location.bucket}/${location.key}${location.objectVersion ? ` (version ${location.objectVersion})` : ''}`;
     const object = await options.readObject(location.bucket, location.key, location.objectVersion);
     if ('error' in object) {
-      const where = object.region && object.region !== options.region ? ` The bucket is in ${object.region}; WorkMail reads only from buckets in its own Region (${options.region}).` : '';
+      const where =
+        object.region && object.region !== options.region
+          ? ` The bucket is in ${object.region}; WorkMail reads only from buckets in its own Region (${options.region}).`
+          : '';
       throw new MessageFlowApiError(
         400,
         'InvalidContentLocation',
@@ -180,11 +199,25 @@ export async function startMessageFlowServer(options: MessageFlowServerOptions):
     if (!auth) throw new MessageFlowApiError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
     const m = SIGV4.exec(auth);
     if (!m) {
-      throw new MessageFlowApiError(403, 'IncompleteSignatureException', `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' in AWS4-HMAC-SHA256 form`);
+      throw new MessageFlowApiError(
+        403,
+        'IncompleteSignatureException',
+        `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' in AWS4-HMAC-SHA256 form`,
+      );
     }
     const [, , , region, service] = m;
-    if (region !== options.region) throw new MessageFlowApiError(403, 'InvalidSignatureException', `Credential should be scoped to a valid region: this endpoint is ${options.region}, not '${region}'.`);
-    if (service !== 'workmailmessageflow') throw new MessageFlowApiError(403, 'InvalidSignatureException', `Credential should be scoped to correct service: 'workmailmessageflow', not '${service}'.`);
+    if (region !== options.region)
+      throw new MessageFlowApiError(
+        403,
+        'InvalidSignatureException',
+        `Credential should be scoped to a valid region: this endpoint is ${options.region}, not '${region}'.`,
+      );
+    if (service !== 'workmailmessageflow')
+      throw new MessageFlowApiError(
+        403,
+        'InvalidSignatureException',
+        `Credential should be scoped to correct service: 'workmailmessageflow', not '${service}'.`,
+      );
   }
 }
 

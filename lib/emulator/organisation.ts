@@ -21,7 +21,8 @@ export function isOrganisationAddress(address: string, domains: readonly string[
 /** Everything WorkMail would refuse in this organisation's setup (empty: fine). */
 export function organisationProblems(org: Organisation): string[] {
   const out: string[] = [];
-  for (const d of org.domains) if (!/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i.test(d.trim())) out.push(`organisation domain "${d}" is not a domain name`);
+  for (const d of org.domains)
+    if (!/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i.test(d.trim())) out.push(`organisation domain "${d}" is not a domain name`);
   const names = new Set<string>();
   for (const rule of org.rules) {
     if (names.has(`${rule.direction}/${rule.name}`)) out.push(`rule "${rule.name}": two ${rule.direction.toLowerCase()} rules have this name`);

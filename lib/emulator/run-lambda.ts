@@ -59,7 +59,6 @@ export function defaultBackoffMs(retry: number): number {
   return Math.min(1000 * 2 ** (retry - 1), 300_000);
 }
 
-
 /** The key that makes two actions "the same action" for the 10-unique-actions limit. */
 function actionKey(a: ResponseAction): string {
   return `${a.action.type}\u0000${a.action.parameters?.bounceMessage ?? ''}`;

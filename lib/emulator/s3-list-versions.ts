@@ -24,16 +24,23 @@ export function listObjectVersions(bucket: S3Bucket, q: URLSearchParams): string
   const versionIdMarker = q.get('version-id-marker') ?? '';
   const maxKeysParam = q.get('max-keys');
   if (maxKeysParam !== null && !/^\d+$/.test(maxKeysParam)) {
-    throw new S3HttpError(400, 'InvalidArgument', 'Provided max-keys not an integer or within integer range', { ArgumentName: 'max-keys', ArgumentValue: maxKeysParam });
+    throw new S3HttpError(400, 'InvalidArgument', 'Provided max-keys not an integer or within integer range', {
+      ArgumentName: 'max-keys',
+      ArgumentValue: maxKeysParam,
+    });
   }
   const maxKeys = Math.min(MAX_KEYS, maxKeysParam === null ? MAX_KEYS : Number(maxKeysParam));
   if (versionIdMarker && !keyMarker) {
-    throw new S3HttpError(400, 'InvalidArgument', 'A version-id marker cannot be specified without a key marker.', { ArgumentName: 'version-id-marker', ArgumentValue: versionIdMarker });
+    throw new S3HttpError(400, 'InvalidArgument', 'A version-id marker cannot be specified without a key marker.', {
+      ArgumentName: 'version-id-marker',
+      ArgumentValue: versionIdMarker,
+    });
   }
   let resumeAt = 0;
   if (versionIdMarker) {
     const i = (bucket.objects.get(keyMarker) ?? []).findIndex((v) => versionIdOf(v) === versionIdMarker);
-    if (i < 0) throw new S3HttpError(400, 'InvalidArgument', 'Invalid version id specified', { ArgumentName: 'version-id-marker', ArgumentValue: versionIdMarker });
+    if (i < 0)
+      throw new S3HttpError(400, 'InvalidArgument', 'Invalid version id specified', { ArgumentName: 'version-id-marker', ArgumentValue: versionIdMarker });
     resumeAt = i + 1;
   }
 

@@ -110,7 +110,10 @@ export function computeChecksum(algorithm: ChecksumAlgorithm, data: Buffer): str
  * The checksum an upload declared (header or trailer), checked against the bytes.
  * @throws {PayloadError} `BadDigest` when it does not match (S3's answer to a corrupted upload).
  */
-export function verifyDeclaredChecksum(declared: Record<string, string | undefined>, data: Buffer): { algorithm: ChecksumAlgorithm; value: string } | undefined {
+export function verifyDeclaredChecksum(
+  declared: Record<string, string | undefined>,
+  data: Buffer,
+): { algorithm: ChecksumAlgorithm; value: string } | undefined {
   for (const algorithm of CHECKSUM_ALGORITHMS) {
     const value = declared[`x-amz-checksum-${algorithm}`];
     if (!value) continue;

@@ -134,7 +134,10 @@ export class InMemoryS3 {
   ) {
     const cap = options.maxTotalBytes ?? DEFAULT_S3_MAX_TOTAL_BYTES;
     if (typeof cap !== 'number' || Number.isNaN(cap) || cap < 0) {
-      throw new EmulatorError('EMULATOR_CONFIG_INVALID', `the in-memory S3's maxTotalBytes must be a non-negative number of bytes (or Infinity), not ${String(cap)}`);
+      throw new EmulatorError(
+        'EMULATOR_CONFIG_INVALID',
+        `the in-memory S3's maxTotalBytes must be a non-negative number of bytes (or Infinity), not ${String(cap)}`,
+      );
     }
     this.maxTotalBytes = cap;
   }
@@ -275,10 +278,14 @@ export class InMemoryS3 {
 
   /** Starts the S3 HTTP API on a loopback port. */
   async listen(port = 0): Promise<LoopbackServer> {
-    return listenLoopback((req, res) => this.handle(req, res), port, (res, err) => {
-      res.writeHead(500, { 'content-type': 'application/xml' });
-      res.end(errorXml('InternalError', err instanceof Error ? err.message : String(err), {}));
-    });
+    return listenLoopback(
+      (req, res) => this.handle(req, res),
+      port,
+      (res, err) => {
+        res.writeHead(500, { 'content-type': 'application/xml' });
+        res.end(errorXml('InternalError', err instanceof Error ? err.message : String(err), {}));
+      },
+    );
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -308,7 +315,11 @@ export class InMemoryS3 {
     const key = decodeURIComponent(rest.join('/'));
     const q = url.searchParams;
     const send = (status: number, body: string | Buffer = '', headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'x-amz-request-id': requestId, ...headers, ...(body.length ? { 'content-type': headers['content-type'] ?? 'application/xml' } : {}) });
+      res.writeHead(status, {
+        'x-amz-request-id': requestId,
+        ...headers,
+        ...(body.length ? { 'content-type': headers['content-type'] ?? 'application/xml' } : {}),
+      });
       res.end(method === 'HEAD' ? undefined : body);
     };
     // Read path-style, a virtual-hosted request would name the wrong bucket (or list buckets).
@@ -330,9 +341,15 @@ export class InMemoryS3 {
     if (!bucketName) {
       if (method !== 'GET') throw new S3HttpError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
       const list = [...this.buckets.values()]
-        .map((b) => `<Bucket><Name>${xmlEscape(b.name)}</Name><CreationDate>${b.createdAt.toISOString()}</CreationDate><BucketRegion>${b.region}</BucketRegion></Bucket>`)
+        .map(
+          (b) =>
+            `<Bucket><Name>${xmlEscape(b.name)}</Name><CreationDate>${b.createdAt.toISOString()}</CreationDate><BucketRegion>${b.region}</BucketRegion></Bucket>`,
+        )
         .join('');
-      return send(200, `<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>emulator</ID></Owner><Buckets>${list}</Buckets></ListAllMyBucketsResult>`);
+      return send(
+        200,
+        `<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>emulator</ID></Owner><Buckets>${list}</Buckets></ListAllMyBucketsResult>`,
+      );
     }
 
     const bucket = this.buckets.get(bucketName);
@@ -362,14 +379,23 @@ export class InMemoryS3 {
           ({ data: body, trailers } = decodeAwsChunked(raw));
           const declared = req.headers['x-amz-decoded-content-length'];
           if (declared !== undefined && Number(declared) !== body.length) {
-            throw new S3HttpError(400, 'IncompleteBody', `You did not provide the number of bytes specified by x-amz-decoded-content-length (${declared}, got ${body.length})`);
+            throw new S3HttpError(
+              400,
+              'IncompleteBody',
+              `You did not provide the number of bytes specified by x-amz-decoded-content-length (${declared}, got ${body.length})`,
+            );
           }
         }
         verifyContentMd5(req.headers['content-md5'] as string | undefined, body);
         const checksum = verifyDeclaredChecksum({ ...(req.headers as Record<string, string | undefined>), ...trailers }, body);
         const metadata: Record<string, string> = {};
-        for (const [name, value] of Object.entries(req.headers)) if (name.startsWith('x-amz-meta-') && typeof value === 'string') metadata[name.slice(11)] = value;
-        const stored = this.putObject(bucketName, key, body, { contentType: req.headers['content-type'] ?? 'binary/octet-stream', metadata, ...(checksum ? { checksum } : {}) });
+        for (const [name, value] of Object.entries(req.headers))
+          if (name.startsWith('x-amz-meta-') && typeof value === 'string') metadata[name.slice(11)] = value;
+        const stored = this.putObject(bucketName, key, body, {
+          contentType: req.headers['content-type'] ?? 'binary/octet-stream',
+          metadata,
+          ...(checksum ? { checksum } : {}),
+        });
         return send(200, '', {
           etag: stored.etag,
           ...(stored.versionId ? { 'x-amz-version-id': stored.versionId } : {}),
@@ -382,16 +408,22 @@ export class InMemoryS3 {
         const found = this.getObject(bucketName, key, versionId);
         if ('error' in found) {
           const latest = bucket.objects.get(key)?.[0];
-          const markerHeaders: Record<string, string> = latest?.deleteMarker && !versionId ? { 'x-amz-delete-marker': 'true', ...(latest.versionId ? { 'x-amz-version-id': latest.versionId } : {}) } : {};
-          if (found.error === 'NoSuchVersion') throw new S3HttpError(404, 'NoSuchVersion', 'The specified version does not exist.', { Key: key, VersionId: versionId ?? '' });
-          if (found.error === 'MethodNotAllowed') throw new S3HttpError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.', {}, { 'x-amz-delete-marker': 'true' });
+          const markerHeaders: Record<string, string> =
+            latest?.deleteMarker && !versionId ? { 'x-amz-delete-marker': 'true', ...(latest.versionId ? { 'x-amz-version-id': latest.versionId } : {}) } : {};
+          if (found.error === 'NoSuchVersion')
+            throw new S3HttpError(404, 'NoSuchVersion', 'The specified version does not exist.', { Key: key, VersionId: versionId ?? '' });
+          if (found.error === 'MethodNotAllowed')
+            throw new S3HttpError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.', {}, { 'x-amz-delete-marker': 'true' });
           throw new S3HttpError(404, 'NoSuchKey', 'The specified key does not exist.', { Key: key }, markerHeaders);
         }
         return this.sendObject(req, res, found.object, requestId);
       }
       case 'DELETE': {
         const out = this.deleteObject(bucketName, key, q.get('versionId') ?? undefined);
-        return send(204, '', { ...(out.deleteMarker ? { 'x-amz-delete-marker': 'true' } : {}), ...(out.versionId ? { 'x-amz-version-id': out.versionId } : {}) });
+        return send(204, '', {
+          ...(out.deleteMarker ? { 'x-amz-delete-marker': 'true' } : {}),
+          ...(out.versionId ? { 'x-amz-version-id': out.versionId } : {}),
+        });
       }
       default:
         throw new S3HttpError(501, 'NotImplemented', `${method} on an object is not implemented by the emulator`);
@@ -424,14 +456,17 @@ export class InMemoryS3 {
   ): Promise<void> {
     const xml = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>${body}`;
     if (method === 'PUT' && !q.has('versioning')) {
-      if ([...q.keys()].some((k) => k !== 'x-id')) throw new S3HttpError(501, 'NotImplemented', `bucket ?${[...q.keys()].join('&')} is not implemented by the emulator`);
+      if ([...q.keys()].some((k) => k !== 'x-id'))
+        throw new S3HttpError(501, 'NotImplemented', `bucket ?${[...q.keys()].join('&')} is not implemented by the emulator`);
       const body = (await readBody(req, 1024 * 1024)).toString('utf8');
       const region = /<LocationConstraint>([^<]*)<\/LocationConstraint>/.exec(body)?.[1]?.trim() || this.defaultRegion;
       if (!BUCKET_NAME.test(name)) throw new S3HttpError(400, 'InvalidBucketName', 'The specified bucket is not valid.', { BucketName: name });
       if (bucket) {
         // us-east-1 answers a repeated create by the owner with 200; other Regions with 409.
         if (bucket.region === 'us-east-1') return send(200, '', { location: `/${name}` });
-        throw new S3HttpError(409, 'BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', { BucketName: name });
+        throw new S3HttpError(409, 'BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', {
+          BucketName: name,
+        });
       }
       this.createBucket(name, { region });
       return send(200, '', { location: `/${name}` });
@@ -483,7 +518,8 @@ export class InMemoryS3 {
     if (range && (range[1] || range[2])) {
       const start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
       const end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
-      if (start >= size || start > end) throw new S3HttpError(416, 'InvalidRange', 'The requested range is not satisfiable', { ActualObjectSize: String(size) });
+      if (start >= size || start > end)
+        throw new S3HttpError(416, 'InvalidRange', 'The requested range is not satisfiable', { ActualObjectSize: String(size) });
       body = object.body.subarray(start, end + 1);
       headers['content-range'] = `bytes ${start}-${end}/${size}`;
       status = 206;

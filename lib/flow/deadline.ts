@@ -17,7 +17,8 @@ export class Deadline {
 
   constructor(options: { remainingLambdaMs?: number; safetyMarginMs?: number; now?: number } = {}) {
     const now = options.now ?? Date.now();
-    const budget = Math.min(options.remainingLambdaMs ?? WORKMAIL_ANSWER_LIMIT_MS, WORKMAIL_ANSWER_LIMIT_MS) - (options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS);
+    const budget =
+      Math.min(options.remainingLambdaMs ?? WORKMAIL_ANSWER_LIMIT_MS, WORKMAIL_ANSWER_LIMIT_MS) - (options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS);
     this.endsAt = now + Math.max(0, budget);
     this.timer = setTimeout(() => this.controller.abort(new Error('deadline reached')), Math.max(0, budget));
     this.timer.unref();

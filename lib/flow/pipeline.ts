@@ -162,10 +162,22 @@ export async function processEvent(
       // The rules could not finish: decide by policy at the level that is known, deliver the original.
       const reason = describeError(err);
       const fallback = await decideWithoutInspection({ envelope, rules: config.rules, orgDomains: config.orgDomains, platform, now, bytes, reason });
-      observer.error('failed open: delivering the original unmodified', { ...ids, reason, error: errorName(err), policyActions: fallback.actions.map((a) => a.type) });
+      observer.error('failed open: delivering the original unmodified', {
+        ...ids,
+        reason,
+        error: errorName(err),
+        policyActions: fallback.actions.map((a) => a.type),
+      });
       observer.metric('FailedOpen', 1, 'Count');
       if (config.failClosed) throw err;
-      return { response: respond(fallback.actions), status: 'failed-open', reason, reports: fallback.reports, actions: fallback.actions, durationMs: elapsed() };
+      return {
+        response: respond(fallback.actions),
+        status: 'failed-open',
+        reason,
+        reports: fallback.reports,
+        actions: fallback.actions,
+        durationMs: elapsed(),
+      };
     }
 
     const response = respond(outcome.actions);
@@ -186,7 +198,14 @@ export async function processEvent(
       sizeBytes: outcome.bytes.length,
       recipients: envelope.recipients.length,
       sender: maskAddress(envelope.sender ?? envelope.mailFrom),
-      rules: reports.map((r) => ({ name: r.name, status: r.status, reason: r.reason, counts: r.counts, ms: Math.round(r.durationMs), ...(r.audit ? { audit: true } : {}) })),
+      rules: reports.map((r) => ({
+        name: r.name,
+        status: r.status,
+        reason: r.reason,
+        counts: r.counts,
+        ms: Math.round(r.durationMs),
+        ...(r.audit ? { audit: true } : {}),
+      })),
       actions: response.actions.map((a) => a.action.type),
     });
     const done = (o: Omit<PipelineOutcome, 'durationMs' | 'reports' | 'actions' | 'response'>): PipelineOutcome => {
@@ -199,7 +218,11 @@ export async function processEvent(
         return done({ status: 'unchanged' });
       case 'uninspectable': {
         const code = outcome.uninspectable?.code ?? 'UNKNOWN';
-        observer.warn('message could not be inspected: header-level rules and uninspectable policies applied; delivering the original', { ...ids, reason: outcome.reasons[0], code });
+        observer.warn('message could not be inspected: header-level rules and uninspectable policies applied; delivering the original', {
+          ...ids,
+          reason: outcome.reasons[0],
+          code,
+        });
         observer.metric('Uninspectable', 1, 'Count', { reason: code });
         return done({ status: 'uninspectable', reason: outcome.reasons.join('; ') });
       }
@@ -230,14 +253,20 @@ export async function processEvent(
       );
       observer.metric('MessagesModified', 1, 'Count');
       const quarantined = outcome.kept.map((k) => quarantineKey(config.keyPrefix, event.messageId, k.key));
-      observer.info('updated content handed to WorkMail', { ...ids, key, versionId: location.versionId, sizeBytes: updated.length, ...(quarantined.length ? { quarantined } : {}) });
+      observer.info('updated content handed to WorkMail', {
+        ...ids,
+        key,
+        versionId: location.versionId,
+        sizeBytes: updated.length,
+        ...(quarantined.length ? { quarantined } : {}),
+      });
       return done({ status: 'updated', updated, location, ...(quarantined.length ? { quarantined, kept: outcome.kept } : {}) });
     } catch (err) {
       // Whatever failed, the rules' decisions stand: only the update is skipped.
       const known = err instanceof ServiceError ? UPDATE_FAILURES[err.kind] : undefined;
       const reason = known ? `${known}: ${(err as Error).message}` : `the update failed: ${describeError(err)}`;
       observer.error(`update failed: delivering the original with the rules' decisions`, { ...ids, error: errorName(err), reason });
-      observer.metric('UpdateSkipped', 1, 'Count', { reason: err instanceof ServiceError ? err.serviceCode : errorName(err) ?? 'error' });
+      observer.metric('UpdateSkipped', 1, 'Count', { reason: err instanceof ServiceError ? err.serviceCode : (errorName(err) ?? 'error') });
       return done({ status: 'update-skipped', reason });
     }
   } finally {

@@ -2,7 +2,15 @@ import { isS3ReferenceBucket } from '../workmail/limits.js';
 import { WORKMAIL_PLATFORM } from '../workmail/platform.js';
 import path from 'node:path';
 import { WmflowError } from '../errors.js';
-import { loadRulesFile, loadRulesFileWithPlugins, parseRulesJson, parseRulesJsonWithPlugins, type RulesConfig, type RulesPlugin, type RuleType } from '../rules/index.js';
+import {
+  loadRulesFile,
+  loadRulesFileWithPlugins,
+  parseRulesJson,
+  parseRulesJsonWithPlugins,
+  type RulesConfig,
+  type RulesPlugin,
+  type RuleType,
+} from '../rules/index.js';
 import type { PipelineConfig } from './pipeline.js';
 
 /** Settings the Lambda reads from its environment, validated once at cold start. */

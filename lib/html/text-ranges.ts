@@ -42,9 +42,42 @@ const HIDDEN = new Set(['script', 'style', 'iframe', 'noembed', 'noframes', 'tem
 const LITERAL = new Set(['xmp', 'plaintext']);
 /** Inline elements: their tags do not separate words, so text runs on across them. */
 const INLINE = new Set([
-  'a', 'abbr', 'acronym', 'b', 'bdi', 'bdo', 'big', 'blink', 'cite', 'code', 'data', 'del', 'dfn', 'em', 'font',
-  'i', 'ins', 'kbd', 'label', 'mark', 'nobr', 'o:p', 'q', 's', 'samp', 'small', 'span', 'strike', 'strong', 'sub',
-  'sup', 'time', 'tt', 'u', 'var', 'wbr',
+  'a',
+  'abbr',
+  'acronym',
+  'b',
+  'bdi',
+  'bdo',
+  'big',
+  'blink',
+  'cite',
+  'code',
+  'data',
+  'del',
+  'dfn',
+  'em',
+  'font',
+  'i',
+  'ins',
+  'kbd',
+  'label',
+  'mark',
+  'nobr',
+  'o:p',
+  'q',
+  's',
+  'samp',
+  'small',
+  'span',
+  'strike',
+  'strong',
+  'sub',
+  'sup',
+  'time',
+  'tt',
+  'u',
+  'var',
+  'wbr',
 ]);
 /** `<!--[if mso]>…<![endif]-->`: content between the two markers is HTML that Outlook renders. */
 const CONDITIONAL = /^\[if\s[^\]]*\]>([\s\S]*)<!\[endif\]\s*$/i;
@@ -89,7 +122,9 @@ function collectRuns(html: string, tokens: readonly HtmlToken[], offset: number,
         if (options.attributes) {
           for (const a of t.attributes) {
             if (a.valueStart < 0 || a.valueEnd <= a.valueStart) continue;
-            runs.push({ ranges: [{ start: offset + a.valueStart, end: offset + a.valueEnd, decode: 'attribute', ...(a.quote === 'unquoted' ? { unquoted: true } : {}) }] });
+            runs.push({
+              ranges: [{ start: offset + a.valueStart, end: offset + a.valueEnd, decode: 'attribute', ...(a.quote === 'unquoted' ? { unquoted: true } : {}) }],
+            });
           }
         }
         break;
@@ -100,7 +135,8 @@ function collectRuns(html: string, tokens: readonly HtmlToken[], offset: number,
         break;
       }
       case 'comment': {
-        const conditional = outer && !t.cdata && t.terminated && options.conditionalComments !== false ? CONDITIONAL.exec(html.slice(t.contentStart, t.contentEnd)) : null;
+        const conditional =
+          outer && !t.cdata && t.terminated && options.conditionalComments !== false ? CONDITIONAL.exec(html.slice(t.contentStart, t.contentEnd)) : null;
         if (!conditional) {
           // An ordinary comment is invisible: text on both sides runs together. CDATA is not.
           if (t.cdata) flush();

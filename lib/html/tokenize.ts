@@ -5,17 +5,7 @@ import { QuoteType, Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
  * the matching end tag: `</body>` inside `<script>` is text, not a tag. `title` and `textarea`
  * decode character references in that text (RCDATA); the others do not (RAWTEXT).
  */
-export const TEXT_ONLY_ELEMENTS: ReadonlySet<string> = new Set([
-  'script',
-  'style',
-  'title',
-  'textarea',
-  'xmp',
-  'iframe',
-  'noembed',
-  'noframes',
-  'plaintext',
-]);
+export const TEXT_ONLY_ELEMENTS: ReadonlySet<string> = new Set(['script', 'style', 'title', 'textarea', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
 
 /** An attribute of a start tag; offsets into the tokenized string. */
 export interface HtmlAttribute {
@@ -172,7 +162,15 @@ export function tokenizeHtml(html: string): TokenizedHtml {
       });
     },
     oncdata(start, endIndex, offset) {
-      push({ type: 'comment', start: markupStart(start), end: endIndex + 1, contentStart: start, contentEnd: endIndex - offset, terminated: true, cdata: true });
+      push({
+        type: 'comment',
+        start: markupStart(start),
+        end: endIndex + 1,
+        contentStart: start,
+        contentEnd: endIndex - offset,
+        terminated: true,
+        cdata: true,
+      });
     },
     ondeclaration(start, endIndex) {
       push({ type: 'doctype', start: markupStart(start), end: endIndex + 1 });
@@ -185,7 +183,7 @@ export function tokenizeHtml(html: string): TokenizedHtml {
   tokenizer.write(html);
   tokenizer.end();
 
-  let openEnd = covered < html.length ? covered : html.length;
+  let openEnd = Math.min(covered, html.length);
   // A trailing `</` reads as text, but would turn markup appended to it into a bogus comment.
   if (html.endsWith('</') && tokens[tokens.length - 1]?.type === 'text') openEnd = Math.min(openEnd, html.length - 2);
   if (openComment >= 0) openEnd = Math.min(openEnd, openComment);

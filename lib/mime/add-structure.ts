@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { buildBodyPart, type NewBodyContent } from './build-part.js';
 import { MimeError } from './errors.js';
-import { HeaderBlock } from './header-block.js';
+import type { HeaderBlock } from './header-block.js';
 import type { MimeMessage } from './mime-message.js';
 import type { MimePart } from './mime-part.js';
 import { parseMessage } from './parse.js';
@@ -26,7 +26,10 @@ const CONTENT_FIELDS = new Set([
  */
 export function boundarySeed(bytes: Buffer): string {
   const edge = 64 * 1024;
-  const hash = createHash('sha256').update(bytes.subarray(0, edge)).update(bytes.subarray(Math.max(edge, bytes.length - edge))).update(String(bytes.length));
+  const hash = createHash('sha256')
+    .update(bytes.subarray(0, edge))
+    .update(bytes.subarray(Math.max(edge, bytes.length - edge)))
+    .update(String(bytes.length));
   return hash.digest('hex');
 }
 
@@ -44,12 +47,7 @@ function freshBoundary(bytes: Buffer): string {
  * the body of an attachment-only multipart/mixed) or last. Every existing byte stays; only one
  * delimiter line and the new part are added.
  */
-export async function insertBodyPart(
-  message: MimeMessage,
-  multipart: MimePart,
-  content: NewBodyContent,
-  position: 'first' | 'last',
-): Promise<MimePart> {
+export async function insertBodyPart(message: MimeMessage, multipart: MimePart, content: NewBodyContent, position: 'first' | 'last'): Promise<MimePart> {
   if (!multipart.multipart || !multipart.boundary) {
     throw new MimeError('MIME_UNSUPPORTED_EDIT', `${multipart.where} is not a multipart`, multipart.path);
   }

@@ -12,7 +12,7 @@ export function headerAddresses(headers: HeaderBlock, ...names: string[]): strin
   const visit = (entries: ReturnType<typeof addressparser>) => {
     for (const e of entries) {
       if ('group' in e && Array.isArray(e.group)) visit(e.group);
-      else if (e.address && e.address.includes('@')) out.push(e.address.toLowerCase());
+      else if (e.address?.includes('@')) out.push(e.address.toLowerCase());
     }
   };
   for (const name of names) for (const value of headers.get(name)) visit(addressparser(decodeWords(value)));

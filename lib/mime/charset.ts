@@ -13,17 +13,17 @@ export interface DecodedText {
 /** Names mail uses that iconv-lite does not know, mapped to what it does. */
 const ALIASES: Record<string, string> = {
   'ks_c_5601-1987': 'cp949',
-  'ks_c_5601': 'cp949',
+  ks_c_5601: 'cp949',
   'x-sjis': 'shift_jis',
-  'sjis': 'shift_jis',
+  sjis: 'shift_jis',
   'x-euc-jp': 'euc-jp',
-  'gb2312': 'gbk',
+  gb2312: 'gbk',
   'x-gbk': 'gbk',
   'utf-7': 'utf7',
   'unicode-1-1-utf-7': 'utf7',
   'x-mac-roman': 'macintosh',
   'ansi_x3.4-1968': 'us-ascii',
-  'ascii': 'us-ascii',
+  ascii: 'us-ascii',
 };
 
 const UNKNOWN = new Set(['unknown-8bit', 'x-unknown', 'unknown', 'default', 'x-user-defined', '8bit', '7bit']);
@@ -32,7 +32,10 @@ const JIS = /^(iso-?2022-?jp|csiso2022jp|jis)$/;
 /** Lower-cased, unquoted, alias-resolved charset name; `undefined` when absent or unusable. */
 export function canonicalCharset(declared: string | undefined): string | undefined {
   if (!declared) return undefined;
-  const name = declared.trim().replace(/^["']|["']$/g, '').toLowerCase();
+  const name = declared
+    .trim()
+    .replace(/^["']|["']$/g, '')
+    .toLowerCase();
   if (!name || UNKNOWN.has(name)) return undefined;
   const resolved = ALIASES[name] ?? name;
   if (resolved === 'us-ascii' || resolved === 'utf-8' || resolved === 'utf8') return resolved === 'utf8' ? 'utf-8' : resolved;

@@ -100,7 +100,13 @@ export function readContentInfo(headers: HeaderBlock, parentMultipart?: string |
     typeSource = 'default';
     const ext = disposition.params.filename ? path.extname(disposition.params.filename).slice(1) : '';
     contentType = contentTypeOf(
-      parentMultipart === 'digest' ? 'message/rfc822' : ext ? libmime.detectMimeType(ext) : /^attachment$/i.test(disposition.value) ? 'application/octet-stream' : 'text/plain',
+      parentMultipart === 'digest'
+        ? 'message/rfc822'
+        : ext
+          ? libmime.detectMimeType(ext)
+          : /^attachment$/i.test(disposition.value)
+            ? 'application/octet-stream'
+            : 'text/plain',
     );
   } else if (!MEDIA_TYPE.test(contentType.mediaType)) {
     typeSource = 'invalid';
@@ -110,13 +116,13 @@ export function readContentInfo(headers: HeaderBlock, parentMultipart?: string |
 
   let filename = disposition.params.filename || contentType.params.name || undefined;
   if (filename) {
-    const alreadyDecoded = disposition.params.filename
-      ? disposition.decodedParams.includes('filename')
-      : contentType.decodedParams.includes('name');
+    const alreadyDecoded = disposition.params.filename ? disposition.decodedParams.includes('filename') : contentType.decodedParams.includes('name');
     if (!alreadyDecoded) filename = decodeWords(filename);
   }
 
-  const cte = stripComments(headers.getFirst('content-transfer-encoding') ?? '').trim().toLowerCase();
+  const cte = stripComments(headers.getFirst('content-transfer-encoding') ?? '')
+    .trim()
+    .toLowerCase();
   const cid = headers.getFirst('content-id')?.trim().replace(/^<|>$/g, '');
   return {
     mediaType,

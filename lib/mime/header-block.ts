@@ -153,7 +153,11 @@ export class HeaderBlock {
   set(name: string, value: string, options: Omit<AddHeaderOptions, 'prepend'> = {}): void {
     const key = name.toLowerCase();
     const index = this.fields.findIndex((f) => f.key === key);
-    this.assertRemovable(this.fields.filter((f, i) => index >= 0 && i > index && f.key === key), 'set', name);
+    this.assertRemovable(
+      this.fields.filter((f, i) => index >= 0 && i > index && f.key === key),
+      'set',
+      name,
+    );
     if (index < 0) {
       this.add(name, value, options);
       return;
@@ -179,7 +183,11 @@ export class HeaderBlock {
    */
   remove(name: string): number {
     const key = name.toLowerCase();
-    this.assertRemovable(this.fields.filter((f) => f.key === key), 'remove', name);
+    this.assertRemovable(
+      this.fields.filter((f) => f.key === key),
+      'remove',
+      name,
+    );
     const before = this.fields.length;
     this.fields = this.fields.filter((f) => f.key !== key);
     const removed = before - this.fields.length;

@@ -34,11 +34,7 @@ export function parseMessageSync(input: Buffer, options: ParseOptions = {}): Mim
     throw new MimeError('MIME_UNPARSEABLE', 'message: expected the raw bytes as a Buffer');
   }
   if (input.length > limits.maxMessageBytes) {
-    throw new MimeError(
-      'MIME_TOO_LARGE',
-      `message: ${input.length} bytes is over the ${limits.maxMessageBytes}-byte limit (maxMessageBytes)`,
-      '',
-    );
+    throw new MimeError('MIME_TOO_LARGE', `message: ${input.length} bytes is over the ${limits.maxMessageBytes}-byte limit (maxMessageBytes)`, '');
   }
   const root = splitMessage(input, limits);
   const message = new MimeMessage(root, input, detectLineEnding(input));

@@ -22,12 +22,7 @@ export type SeparatePartResult =
  * wrapped in a new multipart/mixed. Any other structure (a multipart/alternative at the top,
  * say) gets nothing, and the result says why.
  */
-export async function addSeparateTextPart(
-  message: MimeMessage,
-  near: MimePart,
-  text: string,
-  position: 'top' | 'bottom',
-): Promise<SeparatePartResult> {
+export async function addSeparateTextPart(message: MimeMessage, near: MimePart, text: string, position: 'top' | 'bottom'): Promise<SeparatePartResult> {
   for (let p = near.parent; p; p = p.parent) {
     if (p.multipart === 'mixed') {
       await insertBodyPart(message, p, { text }, position === 'top' ? 'first' : 'last');

@@ -180,7 +180,10 @@ export function detectSecurity(message: MimeMessage): SecurityInfo {
   const bodies = findReaderBodies(message);
   for (const part of [bodies.text, bodies.html]) {
     if (!part) continue;
-    const head = part.rawBody().subarray(0, 64 * 1024).toString('latin1');
+    const head = part
+      .rawBody()
+      .subarray(0, 64 * 1024)
+      .toString('latin1');
     const match = PGP_INLINE.exec(head);
     if (match) {
       if (match[1] === 'MESSAGE') info.encrypted = true;

@@ -3,13 +3,7 @@ import { setContentTypeParam } from './content-type-param.js';
 import { MimeError } from './errors.js';
 import { normalizeLineBreaks } from './line-ending.js';
 import type { MimePart } from './mime-part.js';
-import {
-  chooseTransferEncoding,
-  decodeTransfer,
-  encodeTransfer,
-  isShortSevenBit,
-  type WritableTransferEncoding,
-} from './transfer-encoding.js';
+import { chooseTransferEncoding, decodeTransfer, encodeTransfer, isShortSevenBit, type WritableTransferEncoding } from './transfer-encoding.js';
 
 /** @throws {MimeError} `MIME_NOT_TEXT` unless `part` is a text leaf. */
 export function assertText(part: MimePart): void {

@@ -23,9 +23,7 @@ export type TextPosition = 'top' | 'bottom';
 export type TextInsertionStrategy = 'spliced' | 'converted' | 'separate-part';
 
 /** What {@link appendText} / {@link insertTextAt} did. */
-export type TextInsertion =
-  | { strategy: 'spliced' | 'converted'; charset: string; transferEncoding: string }
-  | { strategy: 'separate-part'; reason: string };
+export type TextInsertion = { strategy: 'spliced' | 'converted'; charset: string; transferEncoding: string } | { strategy: 'separate-part'; reason: string };
 
 /** Options of {@link appendText}. */
 export interface AppendTextOptions {
@@ -143,7 +141,15 @@ function target(part: MimePart): Target | string {
   const tailStart = raw.lastIndexOf(0x0a, raw.length - 256) + 1;
   let decoded: Buffer | undefined;
   return {
-    part, charset, kind, codec, transferEncoding, raw, bom, eol, rawEol,
+    part,
+    charset,
+    kind,
+    codec,
+    transferEncoding,
+    raw,
+    bom,
+    eol,
+    rawEol,
     get bytes() {
       decoded ??= decodeTransfer(raw, transferEncoding);
       return decoded;
@@ -278,7 +284,12 @@ function splice(t: Target, add: Buffer, offset: number, text: string, position: 
     const after = decodeCharset(Buffer.concat([t.bytes.subarray(0, at()), add, t.bytes.subarray(at())]), t.charset).text;
     const expectedAt = decodeCharset(t.bytes.subarray(0, at()), t.charset).text.length;
     const expected = before.slice(0, expectedAt) + normalizeLineBreaks(text, t.eol) + before.slice(expectedAt);
-    if (after !== expected) return convertOrDecline(t.part, `${t.charset} text would change meaning where the addition joins it`, (c) => c.slice(0, expectedAt) + text + c.slice(expectedAt));
+    if (after !== expected)
+      return convertOrDecline(
+        t.part,
+        `${t.charset} text would change meaning where the addition joins it`,
+        (c) => c.slice(0, expectedAt) + text + c.slice(expectedAt),
+      );
   }
   const part = t.part;
   let transferEncoding = t.transferEncoding;

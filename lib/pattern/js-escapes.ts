@@ -22,10 +22,10 @@ export function translateJsEscapes(pattern: string): string {
       i = stop;
       continue;
     }
-    const escape = jsEscapeAt(pattern, i);
-    if (escape) {
-      out += `\\x{${escape.codePoint.toString(16).toUpperCase()}}`;
-      i += escape.length;
+    const found = jsEscapeAt(pattern, i);
+    if (found) {
+      out += `\\x{${found.codePoint.toString(16).toUpperCase()}}`;
+      i += found.length;
       continue;
     }
     // Any other escape, `\\` included, is copied whole so its second character is not rescanned.

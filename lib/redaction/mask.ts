@@ -25,7 +25,8 @@ export function maskProblem(mask: MaskStyle): string | undefined {
   if (mask.maskChar !== undefined) {
     const chars = [...mask.maskChar];
     // A letter or digit as mask would make masked output look like data again (and detectable).
-    if (chars.length !== 1 || ALNUM.test(chars[0]!) || /\s/.test(chars[0]!)) return `maskChar must be one character that is not a letter, digit or space, not "${mask.maskChar}"`;
+    if (chars.length !== 1 || ALNUM.test(chars[0]!) || /\s/.test(chars[0]!))
+      return `maskChar must be one character that is not a letter, digit or space, not "${mask.maskChar}"`;
   }
   return undefined;
 }

@@ -75,7 +75,13 @@ export function redactHtml(html: string, detectors: readonly Detector[], mask: M
     const plan = planRedaction(decoded.text, detectors, mask, options);
     if (!plan.replacements.length) continue;
     addCounts(counts, plan.counts);
-    edits.push(...toRawEdits(html, decoded, plan.replacements.map((r) => ({ start: r.start, end: r.end, replacement: r.replacement, aligned: r.aligned }))));
+    edits.push(
+      ...toRawEdits(
+        html,
+        decoded,
+        plan.replacements.map((r) => ({ start: r.start, end: r.end, replacement: r.replacement, aligned: r.aligned })),
+      ),
+    );
   }
   return { html: edits.length ? applyRawEdits(html, edits) : html, counts };
 }

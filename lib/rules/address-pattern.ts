@@ -105,7 +105,10 @@ export function normaliseAddress(address: string): { localPart: string; domain: 
   if (angle) a = angle[1]!.trim();
   const at = a.lastIndexOf('@');
   if (at < 0) return { localPart: a.toLowerCase(), domain: '' };
-  const rawDomain = a.slice(at + 1).toLowerCase().replace(/\.$/, '');
+  const rawDomain = a
+    .slice(at + 1)
+    .toLowerCase()
+    .replace(/\.$/, '');
   return { localPart: a.slice(0, at).toLowerCase(), domain: asciiDomain(rawDomain) ?? rawDomain };
 }
 

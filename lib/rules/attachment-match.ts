@@ -49,7 +49,8 @@ const patterns = new WeakMap<object, UserPattern>();
 /** file-type, loaded on first use: only configurations that ask for true types pay for it at cold start. */
 let fileTypeModule: Promise<typeof import('file-type')> | undefined;
 function fileType(): Promise<typeof import('file-type')> {
-  return (fileTypeModule ??= import('file-type'));
+  fileTypeModule ??= import('file-type');
+  return fileTypeModule;
 }
 
 /** The first decoded bytes of a leaf, decoding only what they need. */
@@ -108,7 +109,10 @@ export function needsTrueTypes(match: AttachmentMatch): boolean {
 
 function filenameRegex(spec: NonNullable<AttachmentMatch['filenamePattern']>): UserPattern {
   let re = patterns.get(spec);
-  if (!re) patterns.set(spec, (re = compileUserPattern({ pattern: spec.pattern, flags: spec.flags ?? '' })));
+  if (!re) {
+    re = compileUserPattern({ pattern: spec.pattern, flags: spec.flags ?? '' });
+    patterns.set(spec, re);
+  }
   return re;
 }
 

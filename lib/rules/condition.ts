@@ -105,7 +105,10 @@ const compiled = new WeakMap<RegexSpec, UserPattern>();
 function regex(spec: RegexSpec): UserPattern {
   let re = compiled.get(spec);
   // `g` and `y` mean nothing to a yes/no test; they were always ignored here.
-  if (!re) compiled.set(spec, (re = compileUserPattern({ pattern: spec.pattern, flags: (spec.flags ?? '').replace(/[gy]/g, '') })));
+  if (!re) {
+    re = compileUserPattern({ pattern: spec.pattern, flags: (spec.flags ?? '').replace(/[gy]/g, '') });
+    compiled.set(spec, re);
+  }
   return re;
 }
 
@@ -115,7 +118,14 @@ const wordPatterns = new WeakMap<object, RegExp>();
 function wordsRegex(body: object, words: readonly string[]): RegExp {
   let re = wordPatterns.get(body);
   if (!re) {
-    const alternatives = words.map((w) => w.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+')).filter(Boolean);
+    const alternatives = words
+      .map((w) =>
+        w
+          .trim()
+          .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/\s+/g, '\\s+'),
+      )
+      .filter(Boolean);
     re = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}_])`, 'iu');
     wordPatterns.set(body, re);
   }
@@ -126,7 +136,10 @@ const detectorLists = new WeakMap<object, Detector[]>();
 
 function detectorsOf(spec: NonNullable<Condition['detector']>): Detector[] {
   let list = detectorLists.get(spec);
-  if (!list) detectorLists.set(spec, (list = spec.detectors.map(toDetector)));
+  if (!list) {
+    list = spec.detectors.map(toDetector);
+    detectorLists.set(spec, list);
+  }
   return list;
 }
 
@@ -228,7 +241,7 @@ export function evaluateCondition(condition: Condition | undefined, input: Condi
       const { words, pattern } = c.body!;
       const wordsRe = words?.length ? wordsRegex(c.body!, words) : undefined;
       const re = pattern ? regex(pattern) : undefined;
-      return readableTexts(input.message).some((t) => (wordsRe !== undefined && wordsRe.test(t)) || (re !== undefined && re.test(t)));
+      return readableTexts(input.message).some((t) => wordsRe?.test(t) || re?.test(t));
     });
   }
   if (c.detector) {
@@ -244,7 +257,8 @@ export function evaluateCondition(condition: Condition | undefined, input: Condi
       return false;
     });
   }
-  if (c.sizeOver !== undefined) checks.push(() => (input.size === undefined && level === 'envelope' ? undefined : (input.size ?? input.message.byteLength) > c.sizeOver!));
+  if (c.sizeOver !== undefined)
+    checks.push(() => (input.size === undefined && level === 'envelope' ? undefined : (input.size ?? input.message.byteLength) > c.sizeOver!));
   if (c.signedOrEncrypted !== undefined) {
     checks.push(() => {
       if (level !== 'full') return undefined;
@@ -253,7 +267,9 @@ export function evaluateCondition(condition: Condition | undefined, input: Condi
     });
   }
   // Lazily, in order: a false check short-circuits the costlier ones after it.
-  return and((function* () {
-    for (const check of checks) yield check();
-  })());
+  return and(
+    (function* () {
+      for (const check of checks) yield check();
+    })(),
+  );
 }

@@ -124,14 +124,21 @@ export function parseRulesConfig(json: unknown, options: ConfigOptions = {}): Ru
   const names = new Map<string, number>();
   top.data.rules.forEach((raw, i) => {
     const at = (path: (string | number)[]) => formatPath(['rules', i, ...path]);
-    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return problems.push(`${at([])}: expected an object with a "type"`);
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+      problems.push(`${at([])}: expected an object with a "type"`);
+      return;
+    }
     const typeName = (raw as { type?: unknown }).type;
-    if (typeof typeName !== 'string') return problems.push(`${at(['type'])}: missing; one of ${Object.keys(types).join(', ')}`);
+    if (typeof typeName !== 'string') {
+      problems.push(`${at(['type'])}: missing; one of ${Object.keys(types).join(', ')}`);
+      return;
+    }
     const type = types[typeName];
     if (!type) {
       // A sync loader never imports plugins: say which loader does, rather than only "unknown".
       const hint = top.data.plugins?.length && !options.types ? ' (this file lists plugins: load it with loadRulesFileWithPlugins)' : '';
-      return problems.push(`${at(['type'])}: unknown rule type "${typeName}"${didYouMean(typeName, Object.keys(types))}${hint}`);
+      problems.push(`${at(['type'])}: unknown rule type "${typeName}"${didYouMean(typeName, Object.keys(types))}${hint}`);
+      return;
     }
     const { flow: rawFlow, own } = splitFlow(raw as Record<string, unknown>);
     const flow = flowSchema.safeParse(rawFlow);

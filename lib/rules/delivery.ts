@@ -61,7 +61,11 @@ export function strongerDecision(a: Decision | undefined, b: Decision): Decision
  * (e.g. junk for outbound mail on WorkMail) are ignored. Recipients a rule named that are not in
  * the envelope keep their decision.
  */
-export function decideDelivery(requested: readonly RequestedAction[], recipients: readonly string[], allowed: readonly ActionType[] = ACTION_TYPES): DeliveryDecisions {
+export function decideDelivery(
+  requested: readonly RequestedAction[],
+  recipients: readonly string[],
+  allowed: readonly ActionType[] = ACTION_TYPES,
+): DeliveryDecisions {
   let forAll: Decision = { type: 'DEFAULT' };
   const named = new Map<string, { address: string; decision: Decision }>();
   for (const r of requested) {

@@ -77,13 +77,30 @@ export async function runRules(rules: readonly Rule[], input: RunInput): Promise
   const orgDomains = input.orgDomains.map((d) => d.toLowerCase());
   const now = input.now ?? new Date();
   const platform = input.platform ?? GENERIC_PLATFORM;
-  const envelope: RuleEnvelope = { direction: input.direction, mailFrom: input.mailFrom, sender: input.sender, recipients: input.recipients, orgDomains, now, platform };
+  const envelope: RuleEnvelope = {
+    direction: input.direction,
+    mailFrom: input.mailFrom,
+    sender: input.sender,
+    recipients: input.recipients,
+    orgDomains,
+    now,
+    platform,
+  };
   const inspect: InspectLevel = input.uninspectable?.level ?? 'full';
 
   for (const rule of rules) {
     const started = performance.now();
     const audit = rule.mode === 'audit';
-    const report: RuleReport = { name: rule.name, type: rule.type, status: 'unchanged', changes: [], counts: {}, actions: [], durationMs: 0, ...(audit ? { audit: true as const } : {}) };
+    const report: RuleReport = {
+      name: rule.name,
+      type: rule.type,
+      status: 'unchanged',
+      changes: [],
+      counts: {},
+      actions: [],
+      durationMs: 0,
+      ...(audit ? { audit: true as const } : {}),
+    };
     reports.push(report);
     const finish = () => {
       if (audit && report.status === 'applied') report.status = 'would-apply';
@@ -191,7 +208,8 @@ export async function runRules(rules: readonly Rule[], input: RunInput): Promise
         },
         keep(artefact) {
           const key = artefactKey(artefact.bytes);
-          (report.kept ??= []).push(key);
+          report.kept ??= [];
+          report.kept.push(key);
           if (!audit) ruleKept.push({ key, name: artefact.name, contentType: artefact.contentType, bytes: artefact.bytes, rule: rule.name });
           return key;
         },

@@ -2,7 +2,17 @@
  * wmflow rules: the rule model, the engine, conditions, the built-in rules and configuration.
  * Independent of any mail platform: WorkMail and SMTP hand in a {@link RulePlatform}.
  */
-export { defineRule, type Rule, type RuleContext, type RuleEnvelope, type RuleReport, type RuleResult, type RequestedAction, type KeptArtefact, type RuleMode } from './rule.js';
+export {
+  defineRule,
+  type Rule,
+  type RuleContext,
+  type RuleEnvelope,
+  type RuleReport,
+  type RuleResult,
+  type RequestedAction,
+  type KeptArtefact,
+  type RuleMode,
+} from './rule.js';
 export { runRules, artefactKey, type RunInput, type RunResult } from './engine.js';
 export { evaluateCondition, conditionNeedsTrueTypes, type Condition, type ConditionInput, type InspectLevel, type RegexSpec } from './condition.js';
 export { detectTrueTypes, decodedSize, matchesAttachment, type AttachmentMatch, type TrueType, type TrueTypes } from './attachment-match.js';

@@ -51,14 +51,17 @@ export function resolvePlugin(specifier: string, baseDir: string, index = 0): st
   try {
     return createRequire(path.join(baseDir, 'rules.json')).resolve(relative ? path.resolve(baseDir, specifier) : specifier);
   } catch (err) {
-    throw new ConfigError([`plugins[${index}]: cannot resolve plugin "${specifier}" from ${baseDir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
+    throw new ConfigError([
+      `plugins[${index}]: cannot resolve plugin "${specifier}" from ${baseDir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    ]);
   }
 }
 
 /** Checks a plugin module's shape; returns its rule types. */
 function ruleTypesOf(mod: unknown, specifier: string, index: number): Record<string, RuleType> {
   const types = mod && typeof mod === 'object' ? (mod as { ruleTypes?: unknown }).ruleTypes : undefined;
-  if (!types || typeof types !== 'object') throw new ConfigError([`plugins[${index}]: "${specifier}" does not export ruleTypes (a record of rule type name → defineRuleType(...))`]);
+  if (!types || typeof types !== 'object')
+    throw new ConfigError([`plugins[${index}]: "${specifier}" does not export ruleTypes (a record of rule type name → defineRuleType(...))`]);
   const problems = Object.entries(types as Record<string, unknown>)
     .filter(([, t]) => !t || typeof (t as RuleType).create !== 'function' || typeof (t as RuleType).schema?.safeParse !== 'function')
     .map(([name]) => `plugins[${index}]: "${specifier}" rule type "${name}" is not a defineRuleType({ schema, create })`);
@@ -89,7 +92,11 @@ function mergeTypes(base: Record<string, RuleType>, loaded: { specifier: string;
  *
  * @throws {ConfigError} naming the plugin that cannot be resolved, imported or has no `ruleTypes`.
  */
-export async function loadPluginTypes(specifiers: string[], baseDir: string, options: { base?: Record<string, RuleType>; plugins?: Record<string, RulesPlugin> | undefined } = {}): Promise<Record<string, RuleType>> {
+export async function loadPluginTypes(
+  specifiers: string[],
+  baseDir: string,
+  options: { base?: Record<string, RuleType>; plugins?: Record<string, RulesPlugin> | undefined } = {},
+): Promise<Record<string, RuleType>> {
   const loaded = [];
   for (const [i, specifier] of specifiers.entries()) {
     let mod: unknown = options.plugins?.[specifier];
@@ -99,7 +106,8 @@ export async function loadPluginTypes(specifiers: string[], baseDir: string, opt
         mod = await import(pathToFileURL(file).href);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        const hint = code === 'ERR_UNKNOWN_FILE_EXTENSION' ? ': Node does not run TypeScript itself; precompile the plugin (tsc) or run with `node --import tsx`' : '';
+        const hint =
+          code === 'ERR_UNKNOWN_FILE_EXTENSION' ? ': Node does not run TypeScript itself; precompile the plugin (tsc) or run with `node --import tsx`' : '';
         throw new ConfigError([`plugins[${i}]: cannot import "${specifier}" (${file}): ${(err as Error).message}${hint}`]);
       }
     }
@@ -134,7 +142,12 @@ export function loadPluginTypesSync(specifiers: string[], baseDir: string, base:
  *
  * @throws {ConfigError} with every problem named.
  */
-export async function parseRulesJsonWithPlugins(text: string, source: string, baseDir: string, options: PluginConfigOptions = {}): Promise<RulesConfigWithPlugins> {
+export async function parseRulesJsonWithPlugins(
+  text: string,
+  source: string,
+  baseDir: string,
+  options: PluginConfigOptions = {},
+): Promise<RulesConfigWithPlugins> {
   let json: unknown;
   try {
     json = JSON.parse(text);

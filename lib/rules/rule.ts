@@ -91,6 +91,7 @@ export interface RuleReport {
 }
 
 /** What a rule's `run` may return: nothing, or a reason it did nothing. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a rule's run may simply return nothing
 export type RuleResult = void | { skipped: string } | { unchanged: string };
 
 /**

@@ -13,7 +13,13 @@ import { unknownTemplateFields } from './template.js';
 
 /** A user pattern `{ pattern, flags }`, checked with RE2 at load time. */
 export const regexSpec = z
-  .object({ pattern: z.string().min(1), flags: z.string().regex(/^[imsu]*$/, 'flags may only be i, m, s, u').optional() })
+  .object({
+    pattern: z.string().min(1),
+    flags: z
+      .string()
+      .regex(/^[imsu]*$/, 'flags may only be i, m, s, u')
+      .optional(),
+  })
   .strict()
   .superRefine((spec, ctx) => {
     const problem = userPatternProblem(spec);
@@ -31,7 +37,19 @@ const direction = z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() :
 /** A detector: a built-in id or a custom pattern. */
 export const detectorSpec = z.union([
   z.string(),
-  z.object({ id: z.string().regex(/^[\w-]+$/).optional(), pattern: z.string().min(1), flags: z.string().regex(/^[imsu]*$/).optional() }).strict(),
+  z
+    .object({
+      id: z
+        .string()
+        .regex(/^[\w-]+$/)
+        .optional(),
+      pattern: z.string().min(1),
+      flags: z
+        .string()
+        .regex(/^[imsu]*$/)
+        .optional(),
+    })
+    .strict(),
 ]);
 
 const detectorList = z
@@ -46,13 +64,19 @@ export const attachmentMatchSchema = z
   .object({
     extensions: z.array(z.string().min(1)).optional(),
     contentTypes: z.array(z.string().regex(/^[\w.+-]+\/(\*|[\w.+-]+)$/, 'expected type/subtype')).optional(),
-    trueTypes: z.array(z.string().regex(/^\.?[\w.+-]+(\/[\w.+-]+)?$/, 'expected an extension (exe) or a media type (application/x-msdownload)')).min(1).optional(),
+    trueTypes: z
+      .array(z.string().regex(/^\.?[\w.+-]+(\/[\w.+-]+)?$/, 'expected an extension (exe) or a media type (application/x-msdownload)'))
+      .min(1)
+      .optional(),
     filenamePattern: regexSpec.optional(),
     minSize: z.number().int().nonnegative().optional(),
     maxSize: z.number().int().nonnegative().optional(),
   })
   .strict()
-  .refine((m) => m.minSize === undefined || m.maxSize === undefined || m.minSize <= m.maxSize, { message: 'minSize is over maxSize: nothing could match', path: ['minSize'] });
+  .refine((m) => m.minSize === undefined || m.maxSize === undefined || m.minSize <= m.maxSize, {
+    message: 'minSize is over maxSize: nothing could match',
+    path: ['minSize'],
+  });
 
 const authResult = z.enum(AUTH_RESULTS as [string, ...string[]]);
 const authWanted = z.union([authResult, z.array(authResult).min(1)], { error: `expected one of ${AUTH_RESULTS.join(', ')}, or a list of them` });
@@ -69,7 +93,10 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
       recipient: patterns.optional(),
       senderIs: z.enum(['internal', 'external']).optional(),
       recipients: z.enum(['anyExternal', 'allInternal']).optional(),
-      header: z.object({ name: z.string().min(1), matches: regexSpec.optional() }).strict().optional(),
+      header: z
+        .object({ name: z.string().min(1), matches: regexSpec.optional() })
+        .strict()
+        .optional(),
       headerMissing: fieldName.optional(),
       subject: regexSpec.optional(),
       attachment: attachmentMatchSchema.optional(),
@@ -78,7 +105,10 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
         .strict()
         .refine((b) => b.words || b.pattern, 'give words, a pattern or both')
         .optional(),
-      detector: z.object({ detectors: detectorList, atLeast: z.number().int().min(1).optional() }).strict().optional(),
+      detector: z
+        .object({ detectors: detectorList, atLeast: z.number().int().min(1).optional() })
+        .strict()
+        .optional(),
       authentication: z
         .object({ spf: authWanted.optional(), dkim: authWanted.optional(), dmarc: authWanted.optional() })
         .strict()
@@ -103,11 +133,19 @@ export const fieldName = z.string().refine(isFieldName, 'invalid header name');
 
 /** A template in a rule's text: only known fields. */
 export function templateProblems(path: (string | number)[], template: string | undefined): { path: (string | number)[]; message: string }[] {
-  return (template ? unknownTemplateFields(template) : []).map((f) => ({ path, message: `unknown template field {{${f}}}; use sender, recipients, date or direction` }));
+  return (template ? unknownTemplateFields(template) : []).map((f) => ({
+    path,
+    message: `unknown template field {{${f}}}; use sender, recipients, date or direction`,
+  }));
 }
 
 /** Options every built-in rule takes besides its `type` (flow options are checked apart). */
 export const ruleCommon = {
-  name: z.string().min(1).max(64).regex(/^[\w.-]+$/, 'use letters, digits, ".", "_" and "-"').optional(),
+  name: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[\w.-]+$/, 'use letters, digits, ".", "_" and "-"')
+    .optional(),
   when: conditionSchema.optional(),
 };

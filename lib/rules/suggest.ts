@@ -24,7 +24,11 @@ export function closest(input: string, candidates: readonly string[]): string | 
   }
   // Also accept synonyms that share a word ("credit_card" → "payment-card").
   if (best && bestScore <= Math.max(2, Math.floor(best.length / 3))) return best;
-  return candidates.find((c) => norm(c).split('-').some((w) => w.length > 2 && norm(input).split('-').includes(w)));
+  return candidates.find((c) =>
+    norm(c)
+      .split('-')
+      .some((w) => w.length > 2 && norm(input).split('-').includes(w)),
+  );
 }
 
 /** ` (did you mean "x"?)` or nothing. */

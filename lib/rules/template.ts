@@ -21,9 +21,9 @@ export function templateValues(ctx: Pick<RuleContext, 'mailFrom' | 'sender' | 'r
   };
 }
 
-/** Fills `{{field}}`s; `escape` is applied to the values (HTML templates escape them). */
-export function renderTemplate(template: string, values: Record<string, string>, escape: (s: string) => string = (s) => s): string {
-  return template.replace(FIELD, (whole, name: string) => (name in values ? escape(values[name]!) : whole));
+/** Fills `{{field}}`s; `encode` is applied to the values (HTML templates escape them). */
+export function renderTemplate(template: string, values: Record<string, string>, encode: (s: string) => string = (s) => s): string {
+  return template.replace(FIELD, (whole, name: string) => (name in values ? encode(values[name]!) : whole));
 }
 
 /**

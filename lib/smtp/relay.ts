@@ -44,7 +44,13 @@ export function ehloKeywords(reply: string): Set<string> {
     reply
       .split(/\r?\n/)
       .slice(1)
-      .map((line) => line.replace(/^\d{3}[ -]/, '').trim().split(/[\s=]/)[0]!.toUpperCase())
+      .map((line) =>
+        line
+          .replace(/^\d{3}[ -]/, '')
+          .trim()
+          .split(/[\s=]/)[0]!
+          .toUpperCase(),
+      )
       .filter(Boolean),
   );
 }
@@ -72,11 +78,17 @@ export class RelaySession {
       throw new SmtpReplyError('SMTP_8BITMIME_UNSUPPORTED', 554, '5.6.3 The next hop does not support 8BITMIME and wmflow does not convert 8-bit messages');
     }
     if ((declared.smtpUtf8 || !isAscii(from) || to.some((r) => !isAscii(r))) && !this.extensions.has('SMTPUTF8')) {
-      throw new SmtpReplyError('SMTP_SMTPUTF8_UNSUPPORTED', 553, '5.6.7 The next hop does not support SMTPUTF8 and wmflow does not downgrade internationalised mail');
+      throw new SmtpReplyError(
+        'SMTP_SMTPUTF8_UNSUPPORTED',
+        553,
+        '5.6.7 The next hop does not support SMTPUTF8 and wmflow does not downgrade internationalised mail',
+      );
     }
     try {
       const info = await new Promise<SMTPConnection.SentMessageInfo>((resolve, reject) =>
-        connection.send({ from, to: [...to], use8BitMime: eightBit || declared.eightBitMime, size: bytes.length }, bytes, (err, result) => (err ? reject(err) : resolve(result!))),
+        connection.send({ from, to: [...to], use8BitMime: eightBit || declared.eightBitMime, size: bytes.length }, bytes, (err, result) =>
+          err ? reject(err) : resolve(result!),
+        ),
       );
       return {
         accepted: info.accepted,
@@ -159,9 +171,17 @@ function isAscii(text: string): boolean {
 /** A nodemailer client error as the reply for our own client. */
 export function relayFailure(err: unknown): SmtpReplyError {
   if (err instanceof SmtpReplyError) return err;
-  const e = err as { responseCode?: number; response?: string; message?: string; code?: string; rejectedErrors?: { responseCode?: number; response?: string }[] };
+  const e = err as {
+    responseCode?: number;
+    response?: string;
+    message?: string;
+    code?: string;
+    rejectedErrors?: { responseCode?: number; response?: string }[];
+  };
   // All recipients refused: the strongest answer is the first temporary one, else the last.
-  const rejected = e.rejectedErrors?.length ? (e.rejectedErrors.find((r) => (r.responseCode ?? 0) < 500) ?? e.rejectedErrors[e.rejectedErrors.length - 1]) : undefined;
+  const rejected = e.rejectedErrors?.length
+    ? (e.rejectedErrors.find((r) => (r.responseCode ?? 0) < 500) ?? e.rejectedErrors[e.rejectedErrors.length - 1])
+    : undefined;
   const code = rejected?.responseCode ?? e.responseCode;
   const said = (rejected?.response ?? e.response ?? '').replace(/^\d{3}[ -]/, '');
   // Keep the next hop's enhanced status code in front, where readers of the bounce look for it.

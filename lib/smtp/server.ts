@@ -234,21 +234,31 @@ export class SmtpFilter {
       finish(status, 250, text, plan.direction);
       return text;
     } catch (err) {
-      const reply = err instanceof SmtpReplyError ? err : new SmtpReplyError('SMTP_INTERNAL', 451, '4.3.0 wmflow could not relay the message, try again later', { cause: err });
+      const reply =
+        err instanceof SmtpReplyError
+          ? err
+          : new SmtpReplyError('SMTP_INTERNAL', 451, '4.3.0 wmflow could not relay the message, try again later', { cause: err });
       finish(status, reply.responseCode, reply.message, plan.direction);
       throw reply;
     }
   }
 
   /** Carries out a plan; resolves with the 250 text, or throws the reply for the client. */
-  private async deliver(plan: DeliveryPlan, envelope: SmtpEnvelope, session: SMTPServerSession, event: { relayed: string[]; refused: { recipient: string; responseCode: number; response: string }[] }): Promise<string> {
+  private async deliver(
+    plan: DeliveryPlan,
+    envelope: SmtpEnvelope,
+    session: SMTPServerSession,
+    event: { relayed: string[]; refused: { recipient: string; responseCode: number; response: string }[] },
+  ): Promise<string> {
     const bounceText = () => [...new Set(plan.bounced.map((b) => b.message))].join(' ');
     const allBounced = plan.bounced.length > 0 && plan.bounced.length === envelope.recipients.length;
     if (allBounced || (plan.bounced.length && this.options.partialBounce === 'reject')) {
       throw new SmtpReplyError('SMTP_BOUNCE', 550, `5.7.1 ${bounceText()}`);
     }
     if (!plan.deliveries.length) {
-      return plan.bounced.length ? `2.0.0 Ok: not delivered (bounced by rule for ${plan.bounced.length} recipient(s), dropped for the others)` : '2.0.0 Ok: dropped by rule';
+      return plan.bounced.length
+        ? `2.0.0 Ok: not delivered (bounced by rule for ${plan.bounced.length} recipient(s), dropped for the others)`
+        : '2.0.0 Ok: dropped by rule';
     }
     let relay = this.relays.get(session.id);
     if (!relay) {
@@ -281,7 +291,10 @@ export class SmtpFilter {
         `${temporary ? '4.4.0' : '5.1.0'} next hop refused ${list}; delivered to ${event.relayed.length} other recipient(s)`,
       );
     }
-    const notes = [plan.bounced.length ? `bounced by rule for ${plan.bounced.length}` : '', plan.dropped.length ? `dropped for ${plan.dropped.length}` : ''].filter(Boolean);
+    const notes = [
+      plan.bounced.length ? `bounced by rule for ${plan.bounced.length}` : '',
+      plan.dropped.length ? `dropped for ${plan.dropped.length}` : '',
+    ].filter(Boolean);
     return `2.0.0 Ok: relayed${notes.length ? ` (${notes.join(', ')})` : ''}; next hop said: ${responses.join(' / ').replace(/[\r\n]+/g, ' ')}`;
   }
 }

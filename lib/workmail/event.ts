@@ -25,7 +25,6 @@ export interface MessageFlowEvent {
 
 const address = z.object({ address: z.string() }).loose();
 
-
 const eventSchema = z
   .object({
     summaryVersion: z.string(),
@@ -63,9 +62,7 @@ export class InvalidEventError extends WmflowError {
 export function parseMessageFlowEvent(input: unknown): MessageFlowEvent {
   const result = eventSchema.safeParse(input);
   if (!result.success) {
-    throw new InvalidEventError(
-      result.error.issues.map((issue) => `${formatPath(issue.path) || '(event)'}: ${issue.message}`),
-    );
+    throw new InvalidEventError(result.error.issues.map((issue) => `${formatPath(issue.path) || '(event)'}: ${issue.message}`));
   }
   const e = result.data;
   return {

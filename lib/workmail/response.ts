@@ -1,4 +1,12 @@
-import { DEFAULT_BOUNCE_MESSAGE, decideDelivery, ACTION_PRECEDENCE, type ActionType, type Decision, type FlowDirection, type RequestedAction } from '../rules/delivery.js';
+import {
+  DEFAULT_BOUNCE_MESSAGE,
+  decideDelivery,
+  ACTION_PRECEDENCE,
+  type ActionType,
+  type Decision,
+  type FlowDirection,
+  type RequestedAction,
+} from '../rules/delivery.js';
 import { ACTION_TYPES_BY_DIRECTION, RESPONSE_LIMITS } from './limits.js';
 
 /** One action of the response, for every recipient or for the listed ones. */
@@ -56,7 +64,10 @@ export function buildResponse(requested: readonly RequestedAction[], recipients:
     Buffer.byteLength(JSON.stringify({ actions })) <= RESPONSE_LIMITS.maxBytes &&
     (direction === 'INBOUND' || actions.reduce((n, a) => n + (a.recipients?.length ?? 0), 0) <= RESPONSE_LIMITS.maxOutboundRecipients);
 
-  const render = (): ResponseAction[] => [...listed.map(([, g]) => ({ action: toAction(g.decision), recipients: g.recipients })), { action: toAction(allDecision), allRecipients: true }];
+  const render = (): ResponseAction[] => [
+    ...listed.map(([, g]) => ({ action: toAction(g.decision), recipients: g.recipients })),
+    { action: toAction(allDecision), allRecipients: true },
+  ];
   let actions = render();
   while (!fits(actions) && listed.length) {
     listed = [...listed].sort((a, b) => ACTION_PRECEDENCE[a[1].decision.type] - ACTION_PRECEDENCE[b[1].decision.type]);
@@ -98,7 +109,11 @@ export function responseProblems(response: unknown, direction: FlowDirection): s
       problems.push(`${at}: must be an object`);
       return;
     }
-    const { action, allRecipients, recipients } = a as { action?: { type?: unknown; parameters?: { bounceMessage?: unknown } }; allRecipients?: unknown; recipients?: unknown };
+    const { action, allRecipients, recipients } = a as {
+      action?: { type?: unknown; parameters?: { bounceMessage?: unknown } };
+      allRecipients?: unknown;
+      recipients?: unknown;
+    };
     const type = action?.type;
     if (typeof type !== 'string' || !allowed.includes(type)) {
       problems.push(`${at}: type ${JSON.stringify(type)} is not allowed for ${direction.toLowerCase()} mail (allowed: ${allowed.join(', ')})`);
@@ -106,7 +121,8 @@ export function responseProblems(response: unknown, direction: FlowDirection): s
     if (type === 'BOUNCE' && (typeof action?.parameters?.bounceMessage !== 'string' || !action.parameters.bounceMessage)) {
       problems.push(`${at}: BOUNCE needs parameters.bounceMessage`);
     }
-    if (allRecipients !== undefined && typeof allRecipients !== 'boolean') problems.push(`${at}: allRecipients must be a boolean, not ${JSON.stringify(allRecipients)}`);
+    if (allRecipients !== undefined && typeof allRecipients !== 'boolean')
+      problems.push(`${at}: allRecipients must be a boolean, not ${JSON.stringify(allRecipients)}`);
     if (recipients !== undefined && (!Array.isArray(recipients) || recipients.some((r) => typeof r !== 'string'))) {
       problems.push(`${at}: recipients must be a list of addresses`);
     }

@@ -36,7 +36,14 @@ export function blockExecutables(options: { name?: string; extensions?: string[]
 /** The plugin's rule types: what a rules file's `"plugins"` entry loads. */
 export const ruleTypes = {
   'block-executables': defineRuleType({
-    schema: z.object({ type: z.literal('block-executables'), name: z.string().optional(), extensions: z.array(z.string().min(1)).optional(), bounceMessage: z.string().min(1).optional() }).strict(),
+    schema: z
+      .object({
+        type: z.literal('block-executables'),
+        name: z.string().optional(),
+        extensions: z.array(z.string().min(1)).optional(),
+        bounceMessage: z.string().min(1).optional(),
+      })
+      .strict(),
     create: (o) => blockExecutables(o),
   }),
 };

@@ -90,7 +90,7 @@ describe('dependencies point inward', () => {
         const to = targetFolder(f.file, spec);
         if (!to || to === f.folder || to === '(root)') return [];
         const allowed = ALLOWED[f.folder];
-        return allowed && allowed.includes(to) ? [] : [`${f.file} imports ${spec} (${f.folder} → ${to})`];
+        return allowed?.includes(to) ? [] : [`${f.file} imports ${spec} (${f.folder} → ${to})`];
       }),
     );
     expect(offending).toEqual([]);
@@ -120,7 +120,11 @@ describe('dependencies point inward', () => {
     // The emulator plays WorkMail reading the bucket, with the real S3 client: the one exception.
     const offending = files.flatMap((f) =>
       f.imports
-        .filter((spec) => (/^@aws-lambda-powertools\//.test(spec) && !['aws', '(entry)'].includes(f.folder)) || (/^@aws-sdk\//.test(spec) && !['aws', 'emulator'].includes(f.folder)))
+        .filter(
+          (spec) =>
+            (/^@aws-lambda-powertools\//.test(spec) && !['aws', '(entry)'].includes(f.folder)) ||
+            (/^@aws-sdk\//.test(spec) && !['aws', 'emulator'].includes(f.folder)),
+        )
         .map((spec) => `${f.file} imports ${spec}`),
     );
     expect(offending).toEqual([]);

@@ -54,7 +54,12 @@ describe('createHandler (wmflow/lambda)', () => {
     const handler = createHandler({ env, logger, plugins: { './bundled-stamp.js': stamp } });
     await handler.ready;
     lambda = (event, context) => handler(event, context);
-    const outcome = await emu.deliver({ bytes: sample('plain-ascii.eml'), direction: 'INBOUND', mailFrom: 'a@partner.example.org', recipients: ['user@example.com'] });
+    const outcome = await emu.deliver({
+      bytes: sample('plain-ascii.eml'),
+      direction: 'INBOUND',
+      mailFrom: 'a@partner.example.org',
+      recipients: ['user@example.com'],
+    });
     expect(outcome.lambdaInvocations).toBe(1);
     expect(outcome.updated).toBe(true);
     expect(outcome.finalMessage.toString('latin1')).toMatch(/\r\nX-Stamped: yes\r\n/);

@@ -22,7 +22,12 @@ beforeAll(async () => {
       rules: [
         { type: 'subject-tag', tag: '[EXTERNAL]', when: { direction: 'INBOUND', senderIs: 'external' } },
         { type: 'disclaimer', text: 'This message came from outside the organisation.', when: { direction: 'INBOUND', senderIs: 'external' } },
-        { type: 'redact', detectors: ['payment-card'], when: { direction: 'OUTBOUND' }, onFind: { action: 'BOUNCE', bounceMessage: 'Card numbers may not be sent.' } },
+        {
+          type: 'redact',
+          detectors: ['payment-card'],
+          when: { direction: 'OUTBOUND' },
+          onFind: { action: 'BOUNCE', bounceMessage: 'Card numbers may not be sent.' },
+        },
       ],
     }),
   );
@@ -37,7 +42,18 @@ afterAll(async () => {
   await emu.close();
 });
 
-const inbound = mail(['From: Partner <p@partner.org>', 'To: user@example.com', 'Date: Mon, 1 Jan 2024 00:00:00 +0000', 'Message-ID: <1@partner.org>', 'Subject: Quarterly numbers', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', 'Here they are.', '']);
+const inbound = mail([
+  'From: Partner <p@partner.org>',
+  'To: user@example.com',
+  'Date: Mon, 1 Jan 2024 00:00:00 +0000',
+  'Message-ID: <1@partner.org>',
+  'Subject: Quarterly numbers',
+  'MIME-Version: 1.0',
+  'Content-Type: text/plain; charset=utf-8',
+  '',
+  'Here they are.',
+  '',
+]);
 
 describe('the handler end to end, real SDK clients against the local WorkMail', () => {
   it('tags and disclaims an external inbound message and WorkMail delivers the update', async () => {

@@ -15,7 +15,11 @@ describe('wmflow emulate', () => {
     try {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`emulator did not start:\n${stdout}`)), 20_000);
-        child.stdout.on('data', () => stdout.includes('Press Ctrl+C') && (clearTimeout(timer), resolve()));
+        child.stdout.on('data', () => {
+          if (!stdout.includes('Press Ctrl+C')) return;
+          clearTimeout(timer);
+          resolve();
+        });
       });
       const endpoint = /Message Flow API: (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
       expect(stdout).toMatch(/export AWS_ENDPOINT_URL_WORKMAILMESSAGEFLOW=http:\/\/127\.0\.0\.1:\d+/);

@@ -31,7 +31,9 @@ describe('a rules file with a plugin, in the CLI', () => {
     const { results } = JSON.parse(r.stdout);
     const blocked = results.find((x: { file: string }) => x.file === exe);
     expect(blocked.rules.find((x: { name: string }) => x.name === 'no-executables-out').status).toBe('applied');
-    expect(blocked.recipients).toEqual([{ address: 'friend@partner.example.org', disposition: 'bounced', bounceMessage: 'Executable attachments may not be sent outside Example Corp.' }]);
+    expect(blocked.recipients).toEqual([
+      { address: 'friend@partner.example.org', disposition: 'bounced', bounceMessage: 'Executable attachments may not be sent outside Example Corp.' },
+    ]);
     expect(readFileSync(path.join(out, 'plain-ascii.eml'), 'utf8')).toContain('[EXTERNAL] Lunch on Thursday?');
   });
 

@@ -3,7 +3,7 @@ import { Progress } from '../../lib/cli/progress.js';
 
 function fakeStream(isTTY: boolean) {
   const writes: string[] = [];
-  return { stream: { isTTY, write: (s: string) => (writes.push(s), true) } as unknown as NodeJS.WriteStream, writes };
+  return { stream: { isTTY, write: (s: string) => writes.push(s) > 0 } as unknown as NodeJS.WriteStream, writes };
 }
 
 describe('Progress', () => {

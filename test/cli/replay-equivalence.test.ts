@@ -41,7 +41,10 @@ describe('engine-only replay and the emulated Lambda path agree', () => {
 
 describe('replay shows quarantine and audit as the Lambda does them', () => {
   it('keeps quarantined files beside the output in both modes, and audit changes nothing', async () => {
-    const quarantine = parseRulesConfig({ orgDomains: ['example.com'], rules: [{ type: 'attachment', name: 'q-pdf', match: { extensions: ['pdf'] }, action: 'quarantine' }] }, { platform: WORKMAIL_PLATFORM });
+    const quarantine = parseRulesConfig(
+      { orgDomains: ['example.com'], rules: [{ type: 'attachment', name: 'q-pdf', match: { extensions: ['pdf'] }, action: 'quarantine' }] },
+      { platform: WORKMAIL_PLATFORM },
+    );
     const file = path.join(SAMPLES_DIR, 'mixed-pdf-png-ics.eml');
     const pdf = (await simpleParser(readFileSync(file))).attachments.find((a) => a.filename?.endsWith('.pdf'))!;
     for (const engineOnly of [true, false]) {
@@ -55,9 +58,15 @@ describe('replay shows quarantine and audit as the Lambda does them', () => {
       const after = await simpleParser(readFileSync(r!.output!));
       expect(after.attachments.some((a) => a.filename?.endsWith('.pdf'))).toBe(false);
     }
-    const audit = parseRulesConfig({ orgDomains: ['example.com'], mode: 'audit', rules: [{ type: 'attachment', name: 'q-pdf', match: { extensions: ['pdf'] }, action: 'quarantine' }] }, { platform: WORKMAIL_PLATFORM });
+    const audit = parseRulesConfig(
+      { orgDomains: ['example.com'], mode: 'audit', rules: [{ type: 'attachment', name: 'q-pdf', match: { extensions: ['pdf'] }, action: 'quarantine' }] },
+      { platform: WORKMAIL_PLATFORM },
+    );
     const lines: string[] = [];
-    const [r] = await replay({ files: [file], config: audit, outDir: mkdtempSync(path.join(os.tmpdir(), 'wmflow-a-')), json: false, engineOnly: true, orgDomains: [], now: NOW }, (l) => lines.push(l));
+    const [r] = await replay(
+      { files: [file], config: audit, outDir: mkdtempSync(path.join(os.tmpdir(), 'wmflow-a-')), json: false, engineOnly: true, orgDomains: [], now: NOW },
+      (l) => lines.push(l),
+    );
     expect(r!.status).toBe('unchanged');
     expect(readFileSync(r!.output!).equals(readFileSync(file))).toBe(true);
     expect(lines.join('\n')).toMatch(/rule q-pdf \(audit, nothing changed\): would /);

@@ -13,7 +13,10 @@ const support = (file: string) => path.join(ROOT, 'test/support', file);
 function cpuMs(args: string[], runs = 3): number {
   const times = Array.from({ length: runs }, () => {
     const file = path.join(tmp(), 'cpu');
-    const r = spawnSync(process.execPath, ['--import', support('cpu-at-exit.mjs'), ...args], { env: { ...process.env, WMFLOW_TEST_CPU_FILE: file }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', support('cpu-at-exit.mjs'), ...args], {
+      env: { ...process.env, WMFLOW_TEST_CPU_FILE: file },
+      encoding: 'utf8',
+    });
     expect(r.status, r.stderr).toBe(0);
     return Number(readFileSync(file, 'utf8')) / 1000;
   });
@@ -23,7 +26,11 @@ function cpuMs(args: string[], runs = 3): number {
 /** The `@aws-sdk/*` modules a `wmflow` run resolved. */
 function sdkImports(args: string[]): { status: number | null; imports: string[] } {
   const log = path.join(tmp(), 'imports.log');
-  const r = spawnSync(process.execPath, ['--import', support('record-aws-sdk.mjs'), WMFLOW_BIN, ...args], { cwd: ROOT, env: { ...process.env, WMFLOW_TEST_IMPORT_LOG: log }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', support('record-aws-sdk.mjs'), WMFLOW_BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, WMFLOW_TEST_IMPORT_LOG: log },
+    encoding: 'utf8',
+  });
   return { status: r.status, imports: existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [] };
 }
 
@@ -54,11 +61,19 @@ describe('wmflow start-up', () => {
   it('keeps the AWS SDK’s Node-version notice out of the output (its documented switch), which plain SDK use prints', () => {
     const env = { ...process.env };
     delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
-    const plain = spawnSync(process.execPath, ['--input-type=module', '-e', "const { S3Client } = await import('@aws-sdk/client-s3'); new S3Client({ region: 'us-east-1' }).destroy();"], { cwd: ROOT, env, encoding: 'utf8' });
+    const plain = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', "const { S3Client } = await import('@aws-sdk/client-s3'); new S3Client({ region: 'us-east-1' }).destroy();"],
+      { cwd: ROOT, env, encoding: 'utf8' },
+    );
     const nodeMajor = Number(process.versions.node.split('.')[0]);
     // The SDK warns only below Node 22: there the plain run is the control that the notice exists.
     if (nodeMajor < 22) expect(plain.stderr).toContain('NodeVersionSupportWarning');
-    const r = spawnSync(process.execPath, [WMFLOW_BIN, 'replay', path.join(SAMPLES_DIR, 'plain-ascii.eml'), '--config', path.join(SAMPLES_DIR, 'rules.json'), '--out-dir', tmp()], { cwd: ROOT, env, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [WMFLOW_BIN, 'replay', path.join(SAMPLES_DIR, 'plain-ascii.eml'), '--config', path.join(SAMPLES_DIR, 'rules.json'), '--out-dir', tmp()],
+      { cwd: ROOT, env, encoding: 'utf8' },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).not.toContain('NodeVersionSupportWarning');
   });

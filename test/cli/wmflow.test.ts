@@ -13,7 +13,11 @@ const config = path.join(SAMPLES_DIR, 'rules.json');
 
 async function wmflow(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' }, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      cwd: root,
+      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -31,7 +35,11 @@ describe('wmflow replay', () => {
     const { results, summary } = JSON.parse(r.stdout);
     expect(summary.messages).toBe(emlFiles(SAMPLES_DIR).length);
     expect(summary.errors).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(emlFiles(SAMPLES_DIR).map((f) => path.basename(f)).sort());
+    expect(readdirSync(out).sort()).toEqual(
+      emlFiles(SAMPLES_DIR)
+        .map((f) => path.basename(f))
+        .sort(),
+    );
     for (const res of results) {
       const input = readFileSync(res.file);
       const output = readFileSync(res.output);
@@ -63,7 +71,11 @@ describe('wmflow replay', () => {
   it('keeps going past a message over the parser limits, delivering it unmodified in both modes', async () => {
     const dir = tmp();
     copyFileSync(path.join(SAMPLES_DIR, 'plain-ascii.eml'), path.join(dir, 'a-good.eml'));
-    writeFileSync(path.join(dir, 'b-hostile.eml'), 'Content-Type: multipart/mixed; boundary=a\r\n\r\n' + Array.from({ length: 80 }, (_, i) => `--a${i || ''}\r\nContent-Type: multipart/mixed; boundary=a${i + 1}\r\n\r\n`).join(''));
+    writeFileSync(
+      path.join(dir, 'b-hostile.eml'),
+      'Content-Type: multipart/mixed; boundary=a\r\n\r\n' +
+        Array.from({ length: 80 }, (_, i) => `--a${i || ''}\r\nContent-Type: multipart/mixed; boundary=a${i + 1}\r\n\r\n`).join(''),
+    );
     copyFileSync(path.join(SAMPLES_DIR, 'utf8-8bit.eml'), path.join(dir, 'c-good.eml'));
     for (const mode of [['--engine-only'], []]) {
       const out = tmp();
@@ -104,7 +116,7 @@ describe('wmflow validate', () => {
   it('reports what WorkMail would reject', async () => {
     const r = await wmflow(['validate', path.join(SAMPLES_DIR, 'long-lines.eml'), path.join(SAMPLES_DIR, 'plain-ascii.eml')]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^REJECT .*long-lines\.eml\n  error: 2 line\(s\) over 1000 octets/m);
+    expect(r.stdout).toMatch(/^REJECT .*long-lines\.eml\n {2}error: 2 line\(s\) over 1000 octets/m);
     expect(r.stdout).toMatch(/^OK .*plain-ascii\.eml/m);
   });
 });

@@ -5,7 +5,14 @@ import { WORKMAIL_PLATFORM } from '../../lib/workmail/platform.js';
 import { mail } from '../support/samples.js';
 
 const CARD = '4111 1111 1111 1111';
-const HEAD = ['From: alice@example.com', 'To: bob@partner.org', 'Subject: invoice', 'Date: Mon, 1 Jan 2024 00:00:00 +0000', 'Message-ID: <1@example.com>', 'MIME-Version: 1.0'];
+const HEAD = [
+  'From: alice@example.com',
+  'To: bob@partner.org',
+  'Subject: invoice',
+  'Date: Mon, 1 Jan 2024 00:00:00 +0000',
+  'Message-ID: <1@example.com>',
+  'MIME-Version: 1.0',
+];
 const outbound = { direction: 'OUTBOUND' as const, mailFrom: 'alice@example.com', recipients: ['bob@partner.org'] };
 
 /** A disclaimer first (it may throw on hostile structure), then DLP that bounces on a find. */
@@ -15,7 +22,13 @@ const dlp = (extra: Record<string, unknown> = {}): RulesConfig =>
       orgDomains: ['example.com'],
       rules: [
         { type: 'disclaimer', text: 'Confidential.' },
-        { type: 'redact', detectors: ['payment-card'], when: { direction: 'OUTBOUND', recipients: 'anyExternal' }, onFind: { action: 'BOUNCE', bounceMessage: 'No cards.' }, ...extra },
+        {
+          type: 'redact',
+          detectors: ['payment-card'],
+          when: { direction: 'OUTBOUND', recipients: 'anyExternal' },
+          onFind: { action: 'BOUNCE', bounceMessage: 'No cards.' },
+          ...extra,
+        },
       ],
     },
     { platform: WORKMAIL_PLATFORM },
@@ -28,7 +41,14 @@ const types = (o: { actions: { type: string }[] }) => o.actions.map((a) => a.typ
 
 // Hostile shapes a sender can give a message, generated here (cf. shared/cases/README.md).
 const manyParts = (n: number) =>
-  mail([...HEAD, 'Content-Type: multipart/mixed; boundary=b', '', ...Array.from({ length: n }, (_, i) => ['--b', 'Content-Type: text/plain', '', i === 0 ? `card ${CARD}` : `part ${i}`]).flat(), '--b--', '']);
+  mail([
+    ...HEAD,
+    'Content-Type: multipart/mixed; boundary=b',
+    '',
+    ...Array.from({ length: n }, (_, i) => ['--b', 'Content-Type: text/plain', '', i === 0 ? `card ${CARD}` : `part ${i}`]).flat(),
+    '--b--',
+    '',
+  ]);
 const deep = (levels: number) =>
   mail([
     ...HEAD,
@@ -39,7 +59,8 @@ const deep = (levels: number) =>
     ...Array.from({ length: levels }, (_, i) => `--l${levels - 1 - i}--`),
     '',
   ]);
-const hugeHeader = () => Buffer.concat([Buffer.from(`X-Pad: ${'x'.repeat(1_100_000)}\r\n`), mail([...HEAD, 'Content-Type: text/plain', '', `card ${CARD}`, ''])]);
+const hugeHeader = () =>
+  Buffer.concat([Buffer.from(`X-Pad: ${'x'.repeat(1_100_000)}\r\n`), mail([...HEAD, 'Content-Type: text/plain', '', `card ${CARD}`, ''])]);
 const noBoundary = () => mail([...HEAD, 'Content-Type: multipart/mixed', '', `card ${CARD}`, '']);
 const onlyPreamble = () => mail([...HEAD, 'Content-Type: multipart/mixed; boundary=b', '', `card ${CARD}`, '--b--', '']);
 
@@ -83,7 +104,13 @@ describe('processMessage: a sender cannot switch DLP off by shaping the message'
   it('a rule that throws does not stop the next, and follows its policy; the content is not delivered', async () => {
     const config = dlp();
     const thrower = { name: 'buggy', type: 'custom', run: () => Promise.reject(new Error('boom')), onUninspectable: () => [{ type: 'DROP' as const }] };
-    const out = await processMessage({ bytes: mail([...HEAD, 'Content-Type: text/plain', '', `card ${CARD}`, '']), envelope: outbound, rules: [config.rules[0]!, thrower, config.rules[1]!], orgDomains: ['example.com'], platform: WORKMAIL_PLATFORM });
+    const out = await processMessage({
+      bytes: mail([...HEAD, 'Content-Type: text/plain', '', `card ${CARD}`, '']),
+      envelope: outbound,
+      rules: [config.rules[0]!, thrower, config.rules[1]!],
+      orgDomains: ['example.com'],
+      platform: WORKMAIL_PLATFORM,
+    });
     expect(out.reports.map((r) => r.status)).toEqual(['applied', 'failed', 'applied']);
     expect(types(out)).toEqual(['DROP', 'BOUNCE']);
     expect(out.status).toBe('declined');
@@ -103,7 +130,12 @@ describe('processMessage: a sender cannot switch DLP off by shaping the message'
           { type: 'action', name: 'by-subject', action: 'BOUNCE', bounceMessage: 'subject', when: { subject: { pattern: '^invoice$' } } },
           { type: 'action', name: 'by-other-subject', action: 'BOUNCE', bounceMessage: 'other', when: { subject: { pattern: '^payroll$' } } },
           { type: 'action', name: 'by-attachment', action: 'DROP', when: { attachment: { extensions: ['exe'] } } },
-          { type: 'action', name: 'by-attachment-or-inbound', action: 'DROP', when: { any: [{ direction: 'INBOUND' }, { attachment: { extensions: ['js'] } }] } },
+          {
+            type: 'action',
+            name: 'by-attachment-or-inbound',
+            action: 'DROP',
+            when: { any: [{ direction: 'INBOUND' }, { attachment: { extensions: ['js'] } }] },
+          },
           { type: 'action', name: 'inbound-only', action: 'DROP', when: { direction: 'INBOUND' } },
         ],
       },
@@ -128,21 +160,37 @@ describe('processMessage: a sender cannot switch DLP off by shaping the message'
     const out = await run(mail([...HEAD, 'Content-Type: text/plain', '', 'no card here', '']), dlp(), { signal: controller.signal });
     expect(types(out)).toEqual(['BOUNCE']);
     expect(out.status).toBe('unchanged');
-    expect(out.reports.map((r) => r.reason)).toEqual([expect.stringMatching(/time budget .*skipped by policy/), expect.stringMatching(/time budget .*applied BOUNCE by policy/)]);
+    expect(out.reports.map((r) => r.reason)).toEqual([
+      expect.stringMatching(/time budget .*skipped by policy/),
+      expect.stringMatching(/time budget .*applied BOUNCE by policy/),
+    ]);
   });
 
   it('without the message at all, only envelope conditions evaluate', async () => {
     const config = dlp();
-    const outboundExternal = await decideWithoutInspection({ envelope: outbound, rules: config.rules, orgDomains: config.orgDomains, platform: WORKMAIL_PLATFORM, reason: 'fetch failed' });
+    const outboundExternal = await decideWithoutInspection({
+      envelope: outbound,
+      rules: config.rules,
+      orgDomains: config.orgDomains,
+      platform: WORKMAIL_PLATFORM,
+      reason: 'fetch failed',
+    });
     expect(types(outboundExternal)).toEqual(['BOUNCE']);
-    const inbound = await decideWithoutInspection({ envelope: { direction: 'INBOUND', mailFrom: 'x@partner.org', recipients: ['alice@example.com'] }, rules: config.rules, orgDomains: config.orgDomains, platform: WORKMAIL_PLATFORM, reason: 'fetch failed' });
+    const inbound = await decideWithoutInspection({
+      envelope: { direction: 'INBOUND', mailFrom: 'x@partner.org', recipients: ['alice@example.com'] },
+      rules: config.rules,
+      orgDomains: config.orgDomains,
+      platform: WORKMAIL_PLATFORM,
+      reason: 'fetch failed',
+    });
     expect(types(inbound)).toEqual([]);
   });
 });
 
 describe('processMessage: what no rule meant to change keeps its bytes', () => {
   const disclaimer = parseRulesConfig({ rules: [{ type: 'disclaimer', text: 'Confidential.' }] }, { platform: WORKMAIL_PLATFORM });
-  const go = (bytes: Buffer, rules = disclaimer.rules) => processMessage({ bytes, envelope: outbound, rules, orgDomains: ['example.com'], platform: WORKMAIL_PLATFORM });
+  const go = (bytes: Buffer, rules = disclaimer.rules) =>
+    processMessage({ bytes, envelope: outbound, rules, orgDomains: ['example.com'], platform: WORKMAIL_PLATFORM });
 
   it('Latin-1 bytes labelled utf-8 come out as they went in, the disclaimer added beside them', async () => {
     const body = Buffer.from('Caf\xe9 cr\xe8me br\xfbl\xe9e\r\n', 'latin1');
@@ -155,7 +203,11 @@ describe('processMessage: what no rule meant to change keeps its bytes', () => {
   });
 
   it('the pre-flight refuses bare CR or LF the original did not have', async () => {
-    const sneaky = { name: 'sneaky', type: 'custom', run: (ctx: { message: { root: { replaceRawBody(b: Buffer): void } } }) => ctx.message.root.replaceRawBody(Buffer.from('one\rtwo\r\n')) };
+    const sneaky = {
+      name: 'sneaky',
+      type: 'custom',
+      run: (ctx: { message: { root: { replaceRawBody(b: Buffer): void } } }) => ctx.message.root.replaceRawBody(Buffer.from('one\rtwo\r\n')),
+    };
     const out = await go(mail([...HEAD, 'Content-Type: text/plain', '', 'hello', '']), [sneaky as never]);
     expect(out.status).toBe('declined');
     expect(out.problems.map((p) => p.code)).toContain('BARE_LINE_BREAK');

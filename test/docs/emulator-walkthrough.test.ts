@@ -16,13 +16,24 @@ const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('### The emulator from other languages'));
 const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
 // Joined continuation lines, without comments.
-const lines = block.replace(/\\\n\s*/g, '').split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
+const lines = block
+  .replace(/\\\n\s*/g, '')
+  .split('\n')
+  .map((l) => l.replace(/\s+#.*$/, '').trim())
+  .filter(Boolean);
 
 // Another port pair than the README's 4010/4011, so a running emulator or a parallel test does not collide.
 const port = 20_000 + Math.floor(Math.random() * 20_000) * 2;
 const ports = (text: string) => text.replaceAll('127.0.0.1:4010', `127.0.0.1:${port}`).replaceAll('127.0.0.1:4011', `127.0.0.1:${port + 1}`);
 const env: Record<string, string> = Object.fromEntries(
-  lines.filter((l) => l.startsWith('export ')).flatMap((l) => l.slice('export '.length).split(/\s+/).map((kv) => kv.split('=', 2) as [string, string])),
+  lines
+    .filter((l) => l.startsWith('export '))
+    .flatMap((l) =>
+      l
+        .slice('export '.length)
+        .split(/\s+/)
+        .map((kv) => kv.split('=', 2) as [string, string]),
+    ),
 );
 for (const k of Object.keys(env)) env[k] = ports(env[k]!);
 
@@ -41,7 +52,10 @@ beforeAll(async () => {
     const timer = setTimeout(() => reject(new Error(`emulator did not start:\n${stdout}`)), 20_000);
     emulator.stdout!.on('data', (d: Buffer) => {
       stdout += d.toString();
-      if (stdout.includes('Press Ctrl+C')) (clearTimeout(timer), resolve());
+      if (stdout.includes('Press Ctrl+C')) {
+        clearTimeout(timer);
+        resolve();
+      }
     });
   });
 });

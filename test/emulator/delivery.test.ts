@@ -23,13 +23,18 @@ const lambdaRule = (direction: 'INBOUND' | 'OUTBOUND', fallback: FallbackAction)
 });
 const org = (lambda: LambdaFunction, fallback: FallbackAction = 'MOVE_TO_JUNK', extra: Partial<OrganisationOptions> = {}): OrganisationOptions => ({
   domains: ['example.com'],
-  rules: [lambdaRule('INBOUND', fallback), lambdaRule('OUTBOUND', fallback === 'MOVE_TO_JUNK' ? 'DROP' : fallback), { name: 'drop-spammer', direction: 'INBOUND', senders: ['spammer.org'], action: 'DROP' }],
+  rules: [
+    lambdaRule('INBOUND', fallback),
+    lambdaRule('OUTBOUND', fallback === 'MOVE_TO_JUNK' ? 'DROP' : fallback),
+    { name: 'drop-spammer', direction: 'INBOUND', senders: ['spammer.org'], action: 'DROP' },
+  ],
   lambda,
   ...extra,
 });
 const inbound = { bytes: msg, direction: 'INBOUND' as const, mailFrom: 'boss@partner.org', recipients: ['a@example.com', 'b@example.com', 'c@example.com'] };
 const outbound = { bytes: msg, direction: 'OUTBOUND' as const, mailFrom: 'a@example.com', recipients: ['x@partner.org', 'y@partner.org'] };
-const summary = (out: Awaited<ReturnType<typeof deliver>>) => out.recipients.map((r) => [r.address, r.disposition, ...(r.bounceMessage ? [r.bounceMessage] : []), ...(r.addedAsBcc ? ['bcc'] : [])]);
+const summary = (out: Awaited<ReturnType<typeof deliver>>) =>
+  out.recipients.map((r) => [r.address, r.disposition, ...(r.bounceMessage ? [r.bounceMessage] : []), ...(r.addedAsBcc ? ['bcc'] : [])]);
 
 describe('delivery through the emulated organisation', () => {
   it('applies actions per recipient, the fallback to those left out, and adds organisation BCCs only', async () => {
@@ -55,7 +60,12 @@ describe('delivery through the emulated organisation', () => {
   });
 
   it('allRecipients covers everyone the other actions do not name', async () => {
-    const lambda: LambdaFunction = async () => ({ actions: [{ action: { type: 'MOVE_TO_JUNK' }, allRecipients: true }, { action: { type: 'DEFAULT' }, recipients: ['b@example.com'] }] });
+    const lambda: LambdaFunction = async () => ({
+      actions: [
+        { action: { type: 'MOVE_TO_JUNK' }, allRecipients: true },
+        { action: { type: 'DEFAULT' }, recipients: ['b@example.com'] },
+      ],
+    });
     const out = await deliver(new MessageStore(), org(lambda), inbound);
     expect(summary(out)).toEqual([
       ['a@example.com', 'junk'],
@@ -68,10 +78,18 @@ describe('delivery through the emulated organisation', () => {
   it('a Lambda that throws is retried until the rule timeout, then the fallback applies to everyone', async () => {
     const clock = new SkippingClock();
     const ids = new Set<string>();
-    const out = await deliver(new MessageStore(), org(async (e) => {
-      ids.add(e.invocationId);
-      throw new Error('downstream outage');
-    }, 'BOUNCE', { clock }), inbound);
+    const out = await deliver(
+      new MessageStore(),
+      org(
+        async (e) => {
+          ids.add(e.invocationId);
+          throw new Error('downstream outage');
+        },
+        'BOUNCE',
+        { clock },
+      ),
+      inbound,
+    );
     expect(summary(out)).toEqual(inbound.recipients.map((r) => [r, 'bounced', 'Message could not be processed.']));
     expect([out.lambdaInvocations, out.usedFallback, out.response, ids.size]).toEqual([6, true, undefined, 1]);
     expect(clock.sleeps).toEqual([1000, 2000, 4000, 8000, 16000]);
@@ -95,7 +113,9 @@ describe('delivery through the emulated organisation', () => {
 
   it('more than 10 unique actions: the rest get the fallback', async () => {
     const recipients = Array.from({ length: 12 }, (_, i) => `r${i}@example.com`);
-    const lambda: LambdaFunction = async () => ({ actions: recipients.map((r, i) => ({ action: { type: 'BOUNCE', parameters: { bounceMessage: `reason ${i}` } }, recipients: [r] })) });
+    const lambda: LambdaFunction = async () => ({
+      actions: recipients.map((r, i) => ({ action: { type: 'BOUNCE', parameters: { bounceMessage: `reason ${i}` } }, recipients: [r] })),
+    });
     const out = await deliver(new MessageStore(), org(lambda, 'MOVE_TO_JUNK'), { ...inbound, recipients });
     expect(summary(out).slice(9)).toEqual([
       ['r9@example.com', 'bounced', 'reason 9'],
@@ -134,7 +154,14 @@ describe('delivery through the emulated organisation', () => {
   it('a more specific rule decides without the Lambda; inbound mail for other domains is refused', async () => {
     let invoked = false;
     const spam = Buffer.from(msg.toString().replace('Sender: assistant@partner.org', 'Sender: bulk@spammer.org'));
-    const out = await deliver(new MessageStore(), org(async () => ((invoked = true), { actions: [] })), { ...inbound, bytes: spam, recipients: ['a@example.com', 'someone@gmail.example'] });
+    const out = await deliver(
+      new MessageStore(),
+      org(async () => {
+        invoked = true;
+        return { actions: [] };
+      }),
+      { ...inbound, bytes: spam, recipients: ['a@example.com', 'someone@gmail.example'] },
+    );
     expect(invoked).toBe(false);
     expect(out.recipients).toEqual([{ address: 'a@example.com', disposition: 'dropped', rule: 'drop-spammer' }]);
     expect(out.notes).toEqual(["refused recipient someone@gmail.example: not in the organisation's domains (WorkMail does not relay inbound mail)"]);
@@ -142,22 +169,44 @@ describe('delivery through the emulated organisation', () => {
 
   it('an asynchronous Run Lambda rule delivers as DEFAULT whatever the function does', async () => {
     const store = new MessageStore();
-    const async: EmailFlowRule = { name: 'metrics', direction: 'INBOUND', senders: ['*'], action: 'RUN_LAMBDA', lambda: { synchronous: false, fallback: 'DEFAULT', ruleTimeoutMinutes: 0 } };
+    const async: EmailFlowRule = {
+      name: 'metrics',
+      direction: 'INBOUND',
+      senders: ['*'],
+      action: 'RUN_LAMBDA',
+      lambda: { synchronous: false, fallback: 'DEFAULT', ruleTimeoutMinutes: 0 },
+    };
     let seen: MessageFlowEvent | undefined;
-    const out = await deliver(store, { domains: ['example.com'], rules: [async], lambda: async (e) => {
-      seen = e;
-      // An update from an asynchronous rule has no effect.
-      store.get(e.messageId)!.acceptsUpdates ? (store.get(e.messageId)!.updated = Buffer.from('x')) : undefined;
-      throw new Error('ignored');
-    } }, inbound);
+    const out = await deliver(
+      store,
+      {
+        domains: ['example.com'],
+        rules: [async],
+        lambda: async (e) => {
+          seen = e;
+          // An update from an asynchronous rule has no effect.
+          if (store.get(e.messageId)!.acceptsUpdates) store.get(e.messageId)!.updated = Buffer.from('x');
+          throw new Error('ignored');
+        },
+      },
+      inbound,
+    );
     expect(seen?.messageId).toBe(out.messageId);
     expect([out.updated, out.lambdaInvocations, out.event]).toEqual([false, 1, undefined]);
     expect(out.recipients.every((r) => r.disposition === 'inbox')).toBe(true);
   });
 
   it('refuses to run a Lambda rule with no Lambda, with a typed error', async () => {
-    await expect(deliver(new MessageStore(), { domains: ['example.com'], rules: [lambdaRule('INBOUND', 'DEFAULT')] }, inbound)).rejects.toMatchObject({ code: 'EMULATOR_NO_LAMBDA' });
-    await expect(deliver(new MessageStore(), org(async () => ({ actions: [] })), { ...inbound, messageId: 'Bad.Id' })).rejects.toBeInstanceOf(EmulatorError);
+    await expect(deliver(new MessageStore(), { domains: ['example.com'], rules: [lambdaRule('INBOUND', 'DEFAULT')] }, inbound)).rejects.toMatchObject({
+      code: 'EMULATOR_NO_LAMBDA',
+    });
+    await expect(
+      deliver(
+        new MessageStore(),
+        org(async () => ({ actions: [] })),
+        { ...inbound, messageId: 'Bad.Id' },
+      ),
+    ).rejects.toBeInstanceOf(EmulatorError);
   });
 });
 
@@ -212,9 +261,13 @@ describe('a Lambda using the real SDK clients against the emulator', () => {
     const inbound = await emu.receive({ bytes: msg, mailFrom: 'boss@partner.org', recipients: ['a@example.com'] });
     behaviour = async () => ({ actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] });
     const sent = await emu.submit({ bytes: msg, mailFrom: 'a@example.com', recipients: ['x@partner.org'] });
-    const readBack = async (id: string) => Buffer.from(await (await flow.send(new GetRawMessageContentCommand({ messageId: id }))).messageContent!.transformToByteArray());
+    const readBack = async (id: string) =>
+      Buffer.from(await (await flow.send(new GetRawMessageContentCommand({ messageId: id }))).messageContent!.transformToByteArray());
 
-    for (const [out, delivered] of [[inbound, 'Subject: [EXTERNAL] hello'], [sent, 'Subject: hello']] as const) {
+    for (const [out, delivered] of [
+      [inbound, 'Subject: [EXTERNAL] hello'],
+      [sent, 'Subject: hello'],
+    ] as const) {
       const before = out.finalMessage;
       // A call after delivery, with the real SDK: accepted (200)...
       await rewrite(out.event!, (t) => t.replace(/Subject: .*hello/, 'Subject: too late'));
@@ -234,7 +287,13 @@ describe('a Lambda using the real SDK clients against the emulator', () => {
   });
 
   it('an asynchronous Run Lambda rule cannot change what is delivered, only what GetRawMessageContent returns', async () => {
-    const asyncRule: EmailFlowRule = { name: 'metrics', direction: 'INBOUND', senders: ['*'], action: 'RUN_LAMBDA', lambda: { synchronous: false, fallback: 'DEFAULT', ruleTimeoutMinutes: 0 } };
+    const asyncRule: EmailFlowRule = {
+      name: 'metrics',
+      direction: 'INBOUND',
+      senders: ['*'],
+      action: 'RUN_LAMBDA',
+      lambda: { synchronous: false, fallback: 'DEFAULT', ruleTimeoutMinutes: 0 },
+    };
     const saved = emu.organisation.rules;
     emu.organisation.rules = [asyncRule];
     try {

@@ -1,10 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { EmulatorError } from '../../lib/emulator/errors.js';
-import { ACTION_RESTRICTIVENESS, flowRuleProblems, matchFlowRule, selectFlowRule, type EmailFlowRule, type FlowRuleAction } from '../../lib/emulator/flow-rules.js';
+import {
+  ACTION_RESTRICTIVENESS,
+  flowRuleProblems,
+  matchFlowRule,
+  selectFlowRule,
+  type EmailFlowRule,
+  type FlowRuleAction,
+} from '../../lib/emulator/flow-rules.js';
 import { assertValidOrganisation, isOrganisationAddress } from '../../lib/emulator/organisation.js';
 
-const inbound = (name: string, action: FlowRuleAction, senders = ['*'], extra: Partial<EmailFlowRule> = {}): EmailFlowRule => ({ name, direction: 'INBOUND', senders, action, ...extra });
-const outbound = (name: string, action: FlowRuleAction, senders = ['*'], recipients = ['*'], extra: Partial<EmailFlowRule> = {}): EmailFlowRule => ({ name, direction: 'OUTBOUND', senders, recipients, action, ...extra });
+const inbound = (name: string, action: FlowRuleAction, senders = ['*'], extra: Partial<EmailFlowRule> = {}): EmailFlowRule => ({
+  name,
+  direction: 'INBOUND',
+  senders,
+  action,
+  ...extra,
+});
+const outbound = (name: string, action: FlowRuleAction, senders = ['*'], recipients = ['*'], extra: Partial<EmailFlowRule> = {}): EmailFlowRule => ({
+  name,
+  direction: 'OUTBOUND',
+  senders,
+  recipients,
+  action,
+  ...extra,
+});
 
 describe('email flow rule precedence', () => {
   it('the most specific sender pattern wins: address > domain > wildcard domain > *', () => {
@@ -34,7 +54,7 @@ describe('email flow rule precedence', () => {
     }
   });
 
-  it('outbound, equal specificity: Default, Drop, Bounce, SMTP gateway, Run Lambda (the guide\'s order)', () => {
+  it("outbound, equal specificity: Default, Drop, Bounce, SMTP gateway, Run Lambda (the guide's order)", () => {
     const order: FlowRuleAction[] = ['DEFAULT', 'DROP', 'BOUNCE', 'SMTP_GATEWAY', 'RUN_LAMBDA'];
     expect(ACTION_RESTRICTIVENESS.OUTBOUND).toEqual(order);
     const rules = [...order].reverse().map((a) => outbound(a.toLowerCase(), a, ['example.com'], ['partner.org']));
@@ -52,7 +72,9 @@ describe('email flow rule precedence', () => {
     // No rule for the Sender: From's rule applies.
     expect(selectFlowRule(rules, 'INBOUND', ['assistant@other.net', 'boss@partner.org'], 'user@example.com')!.name).toBe('from-partner');
     // A catch-all matches the Sender, so it wins over a From-specific rule.
-    expect(selectFlowRule([...rules, inbound('all', 'RUN_LAMBDA')], 'INBOUND', ['assistant@other.net', 'boss@partner.org'], 'user@example.com')!.name).toBe('all');
+    expect(selectFlowRule([...rules, inbound('all', 'RUN_LAMBDA')], 'INBOUND', ['assistant@other.net', 'boss@partner.org'], 'user@example.com')!.name).toBe(
+      'all',
+    );
   });
 
   it('inbound destination patterns narrow a rule to some recipients', () => {
@@ -88,12 +110,17 @@ describe('rules WorkMail would refuse', () => {
   it('names every problem', () => {
     expect(flowRuleProblems(outbound('junk-out', 'MOVE_TO_JUNK'))).toEqual(['rule "junk-out": MOVE_TO_JUNK is not an outbound action']);
     expect(flowRuleProblems(inbound('plus', 'DROP', ['a+b@x.org']))).toEqual(['rule "plus": "a+b@x.org": "+" is not allowed in a pattern']);
-    expect(flowRuleProblems(inbound('sync', 'RUN_LAMBDA', ['*'], { recipients: ['example.com'], lambda: { fallback: 'DEFAULT', ruleTimeoutMinutes: 300 } }))).toEqual([
-      'rule "sync": the rule timeout must be 0-240 minutes, not 300',
-      'rule "sync": a synchronous Run Lambda rule supports only the "*" destination',
+    expect(
+      flowRuleProblems(inbound('sync', 'RUN_LAMBDA', ['*'], { recipients: ['example.com'], lambda: { fallback: 'DEFAULT', ruleTimeoutMinutes: 300 } })),
+    ).toEqual(['rule "sync": the rule timeout must be 0-240 minutes, not 300', 'rule "sync": a synchronous Run Lambda rule supports only the "*" destination']);
+    expect(
+      flowRuleProblems(
+        inbound('async', 'RUN_LAMBDA', ['*'], { recipients: ['example.com'], lambda: { synchronous: false, fallback: 'DEFAULT', ruleTimeoutMinutes: 0 } }),
+      ),
+    ).toEqual([]);
+    expect(flowRuleProblems(outbound('fb', 'RUN_LAMBDA', ['*'], ['*'], { lambda: { fallback: 'MOVE_TO_JUNK', ruleTimeoutMinutes: 1 } }))).toEqual([
+      'rule "fb": fallback MOVE_TO_JUNK is not available for outbound mail',
     ]);
-    expect(flowRuleProblems(inbound('async', 'RUN_LAMBDA', ['*'], { recipients: ['example.com'], lambda: { synchronous: false, fallback: 'DEFAULT', ruleTimeoutMinutes: 0 } }))).toEqual([]);
-    expect(flowRuleProblems(outbound('fb', 'RUN_LAMBDA', ['*'], ['*'], { lambda: { fallback: 'MOVE_TO_JUNK', ruleTimeoutMinutes: 1 } }))).toEqual(['rule "fb": fallback MOVE_TO_JUNK is not available for outbound mail']);
     expect(flowRuleProblems(inbound('none', 'DROP', []))).toEqual(['rule "none": needs at least one sender pattern']);
   });
 
@@ -107,10 +134,12 @@ describe('rules WorkMail would refuse', () => {
     })();
     expect(err).toBeInstanceOf(EmulatorError);
     expect(err!.code).toBe('EMULATOR_CONFIG_INVALID');
-    expect(err!.message).toBe('the emulated organisation is not valid: organisation domain "not a domain" is not a domain name; rule "x": SMTP_GATEWAY is not an inbound action');
+    expect(err!.message).toBe(
+      'the emulated organisation is not valid: organisation domain "not a domain" is not a domain name; rule "x": SMTP_GATEWAY is not an inbound action',
+    );
   });
 
-  it('knows the organisation\'s addresses (its domains and their subdomains)', () => {
+  it("knows the organisation's addresses (its domains and their subdomains)", () => {
     expect(isOrganisationAddress('User@Example.com', ['example.com'])).toBe(true);
     expect(isOrganisationAddress('u@eu.example.com', ['example.com'])).toBe(true);
     expect(isOrganisationAddress('u@notexample.com', ['example.com'])).toBe(false);

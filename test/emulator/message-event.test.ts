@@ -42,7 +42,16 @@ describe('the event WorkMail sends', () => {
   });
 
   it('reads the headers of mail whose body is broken', () => {
-    const broken = mail(['From: "Sales" <sales@shop.example>', 'Subject: =?ISO-8859-1?Q?Gr=FC=DFe?=', 'Content-Type: multipart/mixed; boundary="never-closed"', '', '--never-closed', 'Content-Type: text/plain', '', 'x']);
+    const broken = mail([
+      'From: "Sales" <sales@shop.example>',
+      'Subject: =?ISO-8859-1?Q?Gr=FC=DFe?=',
+      'Content-Type: multipart/mixed; boundary="never-closed"',
+      '',
+      '--never-closed',
+      'Content-Type: text/plain',
+      '',
+      'x',
+    ]);
     expect(readEventHeaders(broken)).toEqual({ from: 'sales@shop.example', sender: undefined, subject: 'Grüße' });
     expect(readEventHeaders(Buffer.from('no headers at all'))).toEqual({ from: undefined, sender: undefined, subject: undefined });
   });

@@ -39,7 +39,16 @@ let emu: Emulator;
 let flow: WorkMailMessageFlowClient;
 let s3: S3Client;
 const clients: { destroy(): void }[] = [];
-const original = mail(['From: a@example.org', 'To: b@example.com', 'Date: Mon, 1 Jan 2024 00:00:00 +0000', 'Message-ID: <1@example.org>', 'Subject: hi', '', 'Grüße, body', '']);
+const original = mail([
+  'From: a@example.org',
+  'To: b@example.com',
+  'Date: Mon, 1 Jan 2024 00:00:00 +0000',
+  'Message-ID: <1@example.org>',
+  'Subject: hi',
+  '',
+  'Grüße, body',
+  '',
+]);
 const updated = Buffer.from(original.toString().replace('Subject: hi', 'Subject: [EXT] hi'));
 
 function flowClient(extra: Partial<ConstructorParameters<typeof WorkMailMessageFlowClient>[0]> = {}) {
@@ -65,9 +74,15 @@ afterAll(async () => {
 
 const put = (id: string, key: string, extra: { bucket?: string; objectVersion?: string; client?: WorkMailMessageFlowClient } = {}) =>
   (extra.client ?? flow).send(
-    new PutRawMessageContentCommand({ messageId: id, content: { s3Reference: { bucket: extra.bucket ?? emu.bucket, key, ...(extra.objectVersion !== undefined ? { objectVersion: extra.objectVersion } : {}) } } }),
+    new PutRawMessageContentCommand({
+      messageId: id,
+      content: {
+        s3Reference: { bucket: extra.bucket ?? emu.bucket, key, ...(extra.objectVersion !== undefined ? { objectVersion: extra.objectVersion } : {}) },
+      },
+    }),
   );
-const get = async (id: string, client = flow) => Buffer.from(await (await client.send(new GetRawMessageContentCommand({ messageId: id }))).messageContent!.transformToByteArray());
+const get = async (id: string, client = flow) =>
+  Buffer.from(await (await client.send(new GetRawMessageContentCommand({ messageId: id }))).messageContent!.transformToByteArray());
 const upload = (key: string, body: Buffer, bucket = emu.bucket) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
 
 describe('GetRawMessageContent over the real SDK', () => {
@@ -169,7 +184,11 @@ describe('Message Flow API errors, as the SDK raises them', () => {
   it('ResourceNotFoundException (404) for an unknown message', async () => {
     const e = await failure(flow.send(new GetRawMessageContentCommand({ messageId: 'no-such-message' })));
     expect(e).toBeInstanceOf(ResourceNotFoundException);
-    expect([e.name, e.$metadata.httpStatusCode, e.message]).toEqual(['ResourceNotFoundException', 404, 'Message no-such-message not found: no message in transit has this id']);
+    expect([e.name, e.$metadata.httpStatusCode, e.message]).toEqual([
+      'ResourceNotFoundException',
+      404,
+      'Message no-such-message not found: no message in transit has this id',
+    ]);
     expect((await failure(put('no-such-message', 'k'))).name).toBe('ResourceNotFoundException');
   });
 
@@ -196,12 +215,20 @@ describe('Message Flow API errors, as the SDK raises them', () => {
     for (const key of ['updated/message.eml', 'updated/a_b', 'space here', 'ümlaut']) {
       const e = await failure(put(m.id, key));
       expect([e.name, e.$metadata.httpStatusCode]).toEqual(['ValidationException', 400]);
-      expect(e.message).toBe(`1 validation error detected: Value '${key}' at 'content.s3Reference.key' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9\\-/]*`);
+      expect(e.message).toBe(
+        `1 validation error detected: Value '${key}' at 'content.s3Reference.key' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9\\-/]*`,
+      );
     }
     const two = await failure(put('unknown-message', 'a.b', { bucket: 'Upper_Bucket' }));
-    expect(two.message).toMatch(/^2 validation errors detected: Value 'Upper_Bucket' at 'content\.s3Reference\.bucket'.*; Value 'a\.b' at 'content\.s3Reference\.key'/);
-    expect((await failure(put(m.id, 'k', { bucket: 'ab' }))).message).toMatch(/'content\.s3Reference\.bucket' failed to satisfy constraint: Member must have length greater than or equal to 3/);
-    expect((await failure(put(m.id, 'k', { objectVersion: '' }))).message).toMatch(/'content\.s3Reference\.objectVersion' failed to satisfy constraint: Member must have length greater than or equal to 1/);
+    expect(two.message).toMatch(
+      /^2 validation errors detected: Value 'Upper_Bucket' at 'content\.s3Reference\.bucket'.*; Value 'a\.b' at 'content\.s3Reference\.key'/,
+    );
+    expect((await failure(put(m.id, 'k', { bucket: 'ab' }))).message).toMatch(
+      /'content\.s3Reference\.bucket' failed to satisfy constraint: Member must have length greater than or equal to 3/,
+    );
+    expect((await failure(put(m.id, 'k', { objectVersion: '' }))).message).toMatch(
+      /'content\.s3Reference\.objectVersion' failed to satisfy constraint: Member must have length greater than or equal to 1/,
+    );
     expect((await failure(put(m.id, 'x'.repeat(1025)))).message).toMatch(/length less than or equal to 1024/);
     const upper = await failure(flow.send(new GetRawMessageContentCommand({ messageId: 'Not-Lower' })));
     expect([upper.name, upper.message]).toEqual(['ValidationException', expect.stringContaining("Value 'Not-Lower' at 'messageId'")]);
@@ -250,11 +277,20 @@ describe('Message Flow API errors, as the SDK raises them', () => {
     emu.store.injectFault('ThrottlingException');
     const throttled = await failure(flow.send(new GetRawMessageContentCommand({ messageId: m.id })));
     expect(throttled).toBeInstanceOf(WorkMailMessageFlowServiceException);
-    expect([throttled.name, throttled.$metadata.httpStatusCode, throttled.message]).toEqual(['ThrottlingException', 400, 'Rate exceeded (fault injected by the wmflow emulator)']);
+    expect([throttled.name, throttled.$metadata.httpStatusCode, throttled.message]).toEqual([
+      'ThrottlingException',
+      400,
+      'Rate exceeded (fault injected by the wmflow emulator)',
+    ]);
     emu.store.injectFaults('ServiceUnavailable', 'InternalFailure');
     const unavailable = await failure(get(m.id));
     const internal = await failure(get(m.id));
-    expect([unavailable.name, unavailable.$metadata.httpStatusCode, internal.name, internal.$metadata.httpStatusCode]).toEqual(['ServiceUnavailable', 503, 'InternalFailure', 500]);
+    expect([unavailable.name, unavailable.$metadata.httpStatusCode, internal.name, internal.$metadata.httpStatusCode]).toEqual([
+      'ServiceUnavailable',
+      503,
+      'InternalFailure',
+      500,
+    ]);
     // Faults can target one operation only.
     emu.store.injectFault('ThrottlingException', { operation: 'PutRawMessageContent' });
     expect((await get(m.id)).equals(original)).toBe(true);
@@ -281,7 +317,11 @@ describe('Message Flow API errors, as the SDK raises them', () => {
   it('requires a SigV4 request scoped to the Region, and knows only its two operations', async () => {
     const m = emu.store.add(original);
     const unsigned = await fetch(`${emu.messageFlowEndpoint}/messages/${m.id}`);
-    expect([unsigned.status, unsigned.headers.get('x-amzn-errortype'), ((await unsigned.json()) as { message: string }).message]).toEqual([403, 'MissingAuthenticationTokenException', 'Missing Authentication Token']);
+    expect([unsigned.status, unsigned.headers.get('x-amzn-errortype'), ((await unsigned.json()) as { message: string }).message]).toEqual([
+      403,
+      'MissingAuthenticationTokenException',
+      'Missing Authentication Token',
+    ]);
     const wrongRegion = await failure(get(m.id, flowClient({ region: 'eu-west-1' })));
     expect([wrongRegion.name, wrongRegion.$metadata.httpStatusCode]).toEqual(['InvalidSignatureException', 403]);
     const unknown = await fetch(`${emu.messageFlowEndpoint}/nothing-here`, { headers: { authorization: 'x' } });

@@ -63,7 +63,9 @@ describe('synchronous Run Lambda invocation', () => {
 
   it('retries a non-conforming response', async () => {
     let calls = 0;
-    const r = await invokeSynchronously(async () => (++calls < 3 ? { actions: [{ action: { type: 'MOVE_TO_JUNK' }, allRecipients: true }] } : ok), event, { ruleTimeoutMinutes: 1 });
+    const r = await invokeSynchronously(async () => (++calls < 3 ? { actions: [{ action: { type: 'MOVE_TO_JUNK' }, allRecipients: true }] } : ok), event, {
+      ruleTimeoutMinutes: 1,
+    });
     expect(r.invocations).toBe(3);
     expect(r.failures[0]).toBe('invalid response: actions[0]: type "MOVE_TO_JUNK" is not allowed for outbound mail (allowed: BOUNCE, DROP, DEFAULT)');
   });
@@ -84,18 +86,63 @@ describe('synchronous Run Lambda invocation', () => {
 
 describe('response validation', () => {
   it.each<[string, unknown, 'INBOUND' | 'OUTBOUND', string[]]>([
-    ['a valid inbound response', { actions: [{ action: { type: 'BYPASS_SPAM_CHECK' }, allRecipients: true }, { action: { type: 'BOUNCE', parameters: { bounceMessage: 'no' } }, recipients: ['a@example.com'] }] }, 'INBOUND', []],
-    ['junk is inbound-only', { actions: [{ action: { type: 'MOVE_TO_JUNK' }, allRecipients: true }] }, 'OUTBOUND', ['actions[0]: type "MOVE_TO_JUNK" is not allowed for outbound mail (allowed: BOUNCE, DROP, DEFAULT)']],
-    ['spam bypass is inbound-only', { actions: [{ action: { type: 'BYPASS_SPAM_CHECK' }, allRecipients: true }] }, 'OUTBOUND', ['actions[0]: type "BYPASS_SPAM_CHECK" is not allowed for outbound mail (allowed: BOUNCE, DROP, DEFAULT)']],
-    ['an unknown type', { actions: [{ action: { type: 'QUARANTINE' }, allRecipients: true }] }, 'INBOUND', ['actions[0]: type "QUARANTINE" is not allowed for inbound mail (allowed: BOUNCE, DROP, DEFAULT, BYPASS_SPAM_CHECK, MOVE_TO_JUNK)']],
-    ['BOUNCE without a message', { actions: [{ action: { type: 'BOUNCE' }, allRecipients: true }] }, 'INBOUND', ['actions[0]: BOUNCE needs parameters.bounceMessage']],
-    ['allRecipients as a string', { actions: [{ action: { type: 'DEFAULT' }, allRecipients: 'true' }] }, 'INBOUND', ['actions[0]: allRecipients must be a boolean, not "true"']],
-    ['recipients not a list', { actions: [{ action: { type: 'DEFAULT' }, recipients: 'a@example.com' }] }, 'INBOUND', ['actions[0]: recipients must be a list of addresses']],
+    [
+      'a valid inbound response',
+      {
+        actions: [
+          { action: { type: 'BYPASS_SPAM_CHECK' }, allRecipients: true },
+          { action: { type: 'BOUNCE', parameters: { bounceMessage: 'no' } }, recipients: ['a@example.com'] },
+        ],
+      },
+      'INBOUND',
+      [],
+    ],
+    [
+      'junk is inbound-only',
+      { actions: [{ action: { type: 'MOVE_TO_JUNK' }, allRecipients: true }] },
+      'OUTBOUND',
+      ['actions[0]: type "MOVE_TO_JUNK" is not allowed for outbound mail (allowed: BOUNCE, DROP, DEFAULT)'],
+    ],
+    [
+      'spam bypass is inbound-only',
+      { actions: [{ action: { type: 'BYPASS_SPAM_CHECK' }, allRecipients: true }] },
+      'OUTBOUND',
+      ['actions[0]: type "BYPASS_SPAM_CHECK" is not allowed for outbound mail (allowed: BOUNCE, DROP, DEFAULT)'],
+    ],
+    [
+      'an unknown type',
+      { actions: [{ action: { type: 'QUARANTINE' }, allRecipients: true }] },
+      'INBOUND',
+      ['actions[0]: type "QUARANTINE" is not allowed for inbound mail (allowed: BOUNCE, DROP, DEFAULT, BYPASS_SPAM_CHECK, MOVE_TO_JUNK)'],
+    ],
+    [
+      'BOUNCE without a message',
+      { actions: [{ action: { type: 'BOUNCE' }, allRecipients: true }] },
+      'INBOUND',
+      ['actions[0]: BOUNCE needs parameters.bounceMessage'],
+    ],
+    [
+      'allRecipients as a string',
+      { actions: [{ action: { type: 'DEFAULT' }, allRecipients: 'true' }] },
+      'INBOUND',
+      ['actions[0]: allRecipients must be a boolean, not "true"'],
+    ],
+    [
+      'recipients not a list',
+      { actions: [{ action: { type: 'DEFAULT' }, recipients: 'a@example.com' }] },
+      'INBOUND',
+      ['actions[0]: recipients must be a list of addresses'],
+    ],
     ['no actions', {}, 'INBOUND', ['the response has no "actions" array']],
     ['not an object', 'DEFAULT', 'INBOUND', ['the response must be an object with "actions", not "DEFAULT"']],
     ['nothing', undefined, 'INBOUND', ['the response must be an object with "actions", not undefined']],
     ['a null action', { actions: [null] }, 'INBOUND', ['actions[0]: must be an object']],
-    ['too many outbound recipients', { actions: [{ action: { type: 'DROP' }, recipients: Array.from({ length: 501 }, (_, i) => `r${i}@x.org`) }] }, 'OUTBOUND', ['501 recipients listed; outbound responses may name at most 500']],
+    [
+      'too many outbound recipients',
+      { actions: [{ action: { type: 'DROP' }, recipients: Array.from({ length: 501 }, (_, i) => `r${i}@x.org`) }] },
+      'OUTBOUND',
+      ['501 recipients listed; outbound responses may name at most 500'],
+    ],
   ])('%s', (_label, response, direction, problems) => {
     expect(responseProblems(response, direction)).toEqual(problems);
   });

@@ -27,13 +27,24 @@ let client: S3Client;
 const clients: S3Client[] = [];
 
 const newClient = (extra: Partial<ConstructorParameters<typeof S3Client>[0]> = {}) => {
-  const c = new S3Client({ region: 'us-east-1', endpoint: server.url, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1, ...extra });
+  const c = new S3Client({
+    region: 'us-east-1',
+    endpoint: server.url,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+    ...extra,
+  });
   clients.push(c);
   return c;
 };
 
 /** Every byte value, CRLF and bare LF, 8-bit text: what a message can hold. */
-const binary = Buffer.concat([Buffer.from('From: a@example.org\r\n\r\n'), Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.from('Grüße\n\xff', 'latin1')]);
+const binary = Buffer.concat([
+  Buffer.from('From: a@example.org\r\n\r\n'),
+  Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+  Buffer.from('Grüße\n\xff', 'latin1'),
+]);
 const read = async (out: { Body?: { transformToByteArray(): Promise<Uint8Array> } }) => Buffer.from(await out.Body!.transformToByteArray());
 
 beforeAll(async () => {
@@ -63,7 +74,14 @@ describe('in-memory S3 with the real @aws-sdk/client-s3 (default flexible checks
     const put = await client.send(new PutObjectCommand({ Bucket: 'plain', Key: 'updated/buffer', Body: binary, ContentType: 'message/rfc822' }));
     expect(put.ETag).toMatch(/^"[0-9a-f]{32}"$/);
     expect(put.ChecksumCRC32).toBeDefined();
-    await client.send(new PutObjectCommand({ Bucket: 'plain', Key: 'updated/stream', Body: Readable.from([binary.subarray(0, 100), binary.subarray(100)]), ContentLength: binary.length }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'plain',
+        Key: 'updated/stream',
+        Body: Readable.from([binary.subarray(0, 100), binary.subarray(100)]),
+        ContentLength: binary.length,
+      }),
+    );
     // Stored decoded, never with the framing.
     expect(s3.getObject('plain', 'updated/stream')).toMatchObject({ object: { body: binary } });
     for (const key of ['updated/buffer', 'updated/stream']) {
@@ -116,7 +134,10 @@ describe('in-memory S3 with the real @aws-sdk/client-s3 (default flexible checks
     expect([headMissing.name, headMissing.$metadata.httpStatusCode]).toEqual(['NotFound', 404]);
     // Like real S3, a request signed for another Region than the bucket's is refused.
     const wrongRegion = await failure(client.send(new PutObjectCommand({ Bucket: 'in-ireland', Key: 'k', Body: 'x' })));
-    expect([wrongRegion.name, wrongRegion.message]).toEqual(['AuthorizationHeaderMalformed', "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'"]);
+    expect([wrongRegion.name, wrongRegion.message]).toEqual([
+      'AuthorizationHeaderMalformed',
+      "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'",
+    ]);
     await newClient({ region: 'eu-west-1' }).send(new PutObjectCommand({ Bucket: 'in-ireland', Key: 'k', Body: 'x' }));
   });
 
@@ -140,7 +161,13 @@ describe('in-memory S3 with the real @aws-sdk/client-s3 (default flexible checks
     await client.send(new CreateBucketCommand({ Bucket: 'listing' }));
     for (const key of ['a/1', 'a/2', 'a/b/3', 'c', 'd']) await client.send(new PutObjectCommand({ Bucket: 'listing', Key: key, Body: key }));
     const all = await client.send(new ListObjectsV2Command({ Bucket: 'listing' }));
-    expect(all.Contents!.map((o) => [o.Key, o.Size])).toEqual([['a/1', 3], ['a/2', 3], ['a/b/3', 5], ['c', 1], ['d', 1]]);
+    expect(all.Contents!.map((o) => [o.Key, o.Size])).toEqual([
+      ['a/1', 3],
+      ['a/2', 3],
+      ['a/b/3', 5],
+      ['c', 1],
+      ['d', 1],
+    ]);
     const dirs = await client.send(new ListObjectsV2Command({ Bucket: 'listing', Delimiter: '/' }));
     expect([dirs.CommonPrefixes!.map((p) => p.Prefix), dirs.Contents!.map((o) => o.Key)]).toEqual([['a/'], ['c', 'd']]);
     const under = await client.send(new ListObjectsV2Command({ Bucket: 'listing', Prefix: 'a/', Delimiter: '/' }));
@@ -166,7 +193,15 @@ describe('ListObjectVersions with the real @aws-sdk/client-s3', () => {
     await client.send(new CreateBucketCommand({ Bucket: 'history' }));
     await client.send(new PutBucketVersioningCommand({ Bucket: 'history', VersioningConfiguration: { Status: 'Enabled' } }));
     ids = {};
-    for (const [key, body] of [['a', 'a1'], ['a', 'a2'], ['a', 'a3'], ['b', 'b1'], ['c/1', 'c1'], ['c/2', 'c2'], ['c/2', 'c2 again']] as const) {
+    for (const [key, body] of [
+      ['a', 'a1'],
+      ['a', 'a2'],
+      ['a', 'a3'],
+      ['b', 'b1'],
+      ['c/1', 'c1'],
+      ['c/2', 'c2'],
+      ['c/2', 'c2 again'],
+    ] as const) {
       const out = await client.send(new PutObjectCommand({ Bucket: 'history', Key: key, Body: body }));
       // Newest first, the order S3 lists a key's versions in.
       ids[key] = [out.VersionId!, ...(ids[key] ?? [])];
@@ -189,7 +224,12 @@ describe('ListObjectVersions with the real @aws-sdk/client-s3', () => {
     expect(out.IsTruncated).toBe(false);
     expect([out.NextKeyMarker, out.NextVersionIdMarker]).toEqual([undefined, undefined]);
     const newest = out.Versions!.find((v) => v.VersionId === ids['c/2']![0])!;
-    expect([newest.Size, newest.ETag, newest.StorageClass, newest.LastModified instanceof Date]).toEqual([8, '"' + createHash('md5').update('c2 again').digest('hex') + '"', 'STANDARD', true]);
+    expect([newest.Size, newest.ETag, newest.StorageClass, newest.LastModified instanceof Date]).toEqual([
+      8,
+      `"${createHash('md5').update('c2 again').digest('hex')}"`,
+      'STANDARD',
+      true,
+    ]);
   });
 
   it('filters by prefix and rolls keys up by delimiter', async () => {
@@ -202,7 +242,12 @@ describe('ListObjectVersions with the real @aws-sdk/client-s3', () => {
   it('pages with max-keys, key-marker and version-id-marker, a page ending inside a key', async () => {
     const first = await client.send(new ListObjectVersionsCommand({ Bucket: 'history', MaxKeys: 2 }));
     // The delete marker is a's newest entry, then a's newest version: the page stops inside "a".
-    expect([brief(first.DeleteMarkers), brief(first.Versions), first.IsTruncated, first.MaxKeys]).toEqual([[['a', marker, true]], [['a', ids.a![0], false]], true, 2]);
+    expect([brief(first.DeleteMarkers), brief(first.Versions), first.IsTruncated, first.MaxKeys]).toEqual([
+      [['a', marker, true]],
+      [['a', ids.a![0], false]],
+      true,
+      2,
+    ]);
     expect([first.NextKeyMarker, first.NextVersionIdMarker]).toEqual(['a', ids.a![0]]);
 
     const versions: (string | undefined)[] = [];
@@ -238,7 +283,9 @@ describe('ListObjectVersions with the real @aws-sdk/client-s3', () => {
     let keyMarker: string | undefined;
     let versionIdMarker: string | undefined;
     for (;;) {
-      const page = await client.send(new ListObjectVersionsCommand({ Bucket: 'rolled', Delimiter: '/', MaxKeys: 1, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }));
+      const page = await client.send(
+        new ListObjectVersionsCommand({ Bucket: 'rolled', Delimiter: '/', MaxKeys: 1, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }),
+      );
       seen.push(...(page.Versions ?? []).map((v) => `version ${v.Key}`), ...(page.CommonPrefixes ?? []).map((p) => `prefix ${p.Prefix}`));
       if (seen.length > 20) throw new Error('the listing does not end');
       if (!page.IsTruncated) break;
@@ -247,7 +294,12 @@ describe('ListObjectVersions with the real @aws-sdk/client-s3', () => {
     }
     expect(seen).toEqual(['prefix a/', 'version b', 'version b', 'prefix c/', 'version d']);
     // A page ending on a prefix resumes after it (no version marker); on a version, inside its key.
-    expect(nextMarkers).toEqual([['a/', undefined], ['b', 'id'], ['b', 'id'], ['c/', undefined]]);
+    expect(nextMarkers).toEqual([
+      ['a/', undefined],
+      ['b', 'id'],
+      ['b', 'id'],
+      ['c/', undefined],
+    ]);
   });
 
   it('lists a never-versioned bucket with version id "null", and refuses bad markers as S3 does', async () => {
@@ -256,7 +308,11 @@ describe('ListObjectVersions with the real @aws-sdk/client-s3', () => {
     const out = await client.send(new ListObjectVersionsCommand({ Bucket: 'unversioned' }));
     expect(brief(out.Versions)).toEqual([['k', 'null', true]]);
     const orphan = await failure(client.send(new ListObjectVersionsCommand({ Bucket: 'history', VersionIdMarker: ids.b![0] })));
-    expect([orphan.name, orphan.$metadata.httpStatusCode, orphan.message]).toEqual(['InvalidArgument', 400, 'A version-id marker cannot be specified without a key marker.']);
+    expect([orphan.name, orphan.$metadata.httpStatusCode, orphan.message]).toEqual([
+      'InvalidArgument',
+      400,
+      'A version-id marker cannot be specified without a key marker.',
+    ]);
     const unknown = await failure(client.send(new ListObjectVersionsCommand({ Bucket: 'history', KeyMarker: 'b', VersionIdMarker: 'x'.repeat(32) })));
     expect([unknown.name, unknown.$metadata.httpStatusCode]).toEqual(['InvalidArgument', 400]);
     const noBucket = await failure(client.send(new ListObjectVersionsCommand({ Bucket: 'no-such-bucket' })));
@@ -267,7 +323,9 @@ describe('ListObjectVersions with the real @aws-sdk/client-s3', () => {
 describe('virtual-hosted-style requests', () => {
   it('recognises loopback virtual hosts only', () => {
     expect(['b.localhost:1', 'my.bucket.localhost', 'b.127.0.0.1:9000', 'B.LOCALHOST.'].map(virtualHostedBucket)).toEqual(['b', 'my.bucket', 'b', 'b']);
-    expect(['localhost:1', '127.0.0.1:9000', '[::1]:9', 'host.docker.internal:1', 's3.example.test', undefined].map(virtualHostedBucket)).toEqual(Array(6).fill(undefined));
+    expect(['localhost:1', '127.0.0.1:9000', '[::1]:9', 'host.docker.internal:1', 's3.example.test', undefined].map(virtualHostedBucket)).toEqual(
+      Array(6).fill(undefined),
+    );
   });
 
   it('an SDK client without forcePathStyle on a localhost endpoint gets a clear InvalidRequest, not a wrong answer', async () => {
@@ -278,7 +336,11 @@ describe('virtual-hosted-style requests', () => {
       if (options.all) cb(null, [{ address: '127.0.0.1', family: 4 }]);
       else cb(null, '127.0.0.1', 4);
     };
-    const hosted = newClient({ endpoint: `http://localhost:${server.port}`, forcePathStyle: false, requestHandler: { httpAgent: new Agent({ lookup } as AgentOptions) } });
+    const hosted = newClient({
+      endpoint: `http://localhost:${server.port}`,
+      forcePathStyle: false,
+      requestHandler: { httpAgent: new Agent({ lookup } as AgentOptions) },
+    });
     await client.send(new CreateBucketCommand({ Bucket: 'hosted' }));
     const put = await failure(hosted.send(new PutObjectCommand({ Bucket: 'hosted', Key: 'k/1', Body: 'x' })));
     expect([put.name, put.$metadata.httpStatusCode]).toEqual(['InvalidRequest', 400]);
@@ -299,12 +361,20 @@ describe('virtual-hosted-style requests', () => {
 
   it('a raw request with Host bucket.127.0.0.1 is refused the same way', async () => {
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: server.port, path: '/', headers: { host: `plain.127.0.0.1:${server.port}`, authorization: 'AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/s3/aws4_request' } }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode!, body }));
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: '/',
+          headers: { host: `plain.127.0.0.1:${server.port}`, authorization: 'AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/s3/aws4_request' },
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -337,7 +407,9 @@ describe('the in-memory S3 size cap', () => {
     // (The SDK logs any failed streaming upload on console.warn: a quiet logger keeps the output clean.)
     const quiet = { debug() {}, info() {}, warn() {}, error() {} };
     const streamer = newClient({ endpoint: smallServer.url, logger: quiet });
-    const streamed = await failure(streamer.send(new PutObjectCommand({ Bucket: 'capped', Key: 'b', Body: Readable.from([Buffer.alloc(500)]), ContentLength: 500 })));
+    const streamed = await failure(
+      streamer.send(new PutObjectCommand({ Bucket: 'capped', Key: 'b', Body: Readable.from([Buffer.alloc(500)]), ContentLength: 500 })),
+    );
     expect([streamed.name, streamed.$metadata.httpStatusCode]).toEqual(['InsufficientStorage', 507]);
     // Replacing an object in an unversioned bucket frees its bytes: 1000 exactly fits.
     await c.send(new PutObjectCommand({ Bucket: 'capped', Key: 'a', Body: Buffer.alloc(1000) }));
@@ -357,7 +429,8 @@ describe('the in-memory S3 size cap', () => {
     expect(new InMemoryS3('us-east-1').maxTotalBytes).toBe(512 * 1024 * 1024);
     expect(DEFAULT_S3_MAX_TOTAL_BYTES).toBe(512 * 1024 * 1024);
     expect(new InMemoryS3('us-east-1', { maxTotalBytes: Infinity }).maxTotalBytes).toBe(Infinity);
-    for (const bad of [-1, Number.NaN]) expect(() => new InMemoryS3('us-east-1', { maxTotalBytes: bad })).toThrow(expect.objectContaining({ code: 'EMULATOR_CONFIG_INVALID' }));
+    for (const bad of [-1, Number.NaN])
+      expect(() => new InMemoryS3('us-east-1', { maxTotalBytes: bad })).toThrow(expect.objectContaining({ code: 'EMULATOR_CONFIG_INVALID' }));
     const emu = await startEmulator({ s3MaxTotalBytes: 10 });
     try {
       expect(emu.s3!.maxTotalBytes).toBe(10);

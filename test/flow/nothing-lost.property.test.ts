@@ -56,11 +56,19 @@ describe('nothing is lost and no blocking rule is bypassed, whatever the input (
           const input = Buffer.concat([original.subarray(0, pos), Buffer.from(insert), original.subarray(Math.min(original.length, pos + cut))]);
           let stored: Buffer | undefined;
           const messageFlow: MessageFlowPort = { getRawMessage: async () => input, putRawMessage: async () => undefined };
-          const objectStore: ObjectStorePort = { put: async (_b, _k, body) => ((stored = body), {}) };
+          const objectStore: ObjectStorePort = {
+            put: async (_b, _k, body) => {
+              stored = body;
+              return {};
+            },
+          };
           const outcome = await processEvent(
             {
               summaryVersion: '2018-10-10',
-              envelope: { mailFrom: { address: direction === 'INBOUND' ? 'x@partner.example.org' : 'user@example.com' }, recipients: [{ address: direction === 'INBOUND' ? 'user@example.com' : 'x@partner.example.org' }] },
+              envelope: {
+                mailFrom: { address: direction === 'INBOUND' ? 'x@partner.example.org' : 'user@example.com' },
+                recipients: [{ address: direction === 'INBOUND' ? 'user@example.com' : 'x@partner.example.org' }],
+              },
               messageId: 'fuzz-1',
               invocationId: 'inv-1',
               flowDirection: direction,

@@ -8,7 +8,16 @@ import { defineRule, disclaimerRule, redactRule, subjectTagRule } from '../../li
 import { getBuiltinDetector } from '../../lib/redaction/registry.js';
 import { mail } from '../support/samples.js';
 
-const raw = mail(['From: a@example.org', 'To: user@example.com', 'Date: Mon, 1 Jan 2024 00:00:00 +0000', 'Message-ID: <1@example.org>', 'Subject: Hello', '', 'Body text', '']);
+const raw = mail([
+  'From: a@example.org',
+  'To: user@example.com',
+  'Date: Mon, 1 Jan 2024 00:00:00 +0000',
+  'Message-ID: <1@example.org>',
+  'Subject: Hello',
+  '',
+  'Body text',
+  '',
+]);
 const event = {
   summaryVersion: '2018-10-10',
   envelope: { mailFrom: { address: 'a@example.org' }, recipients: [{ address: 'user@example.com' }] },
@@ -25,7 +34,14 @@ function setup(options: { getFails?: ServiceError[]; putFails?: ServiceError[]; 
   const messageFlow: MessageFlowPort = {
     async getRawMessage(_id, signal) {
       calls.get++;
-      if (options.delayMs) await new Promise((r, j) => { const t = setTimeout(r, options.delayMs); signal.addEventListener('abort', () => { clearTimeout(t); j(new ServiceError('aborted', 'AbortError', 'aborted')); }); });
+      if (options.delayMs)
+        await new Promise((r, j) => {
+          const t = setTimeout(r, options.delayMs);
+          signal.addEventListener('abort', () => {
+            clearTimeout(t);
+            j(new ServiceError('aborted', 'AbortError', 'aborted'));
+          });
+        });
       const e = options.getFails?.shift();
       if (e) throw e;
       return options.message ?? raw;
@@ -49,7 +65,12 @@ function setup(options: { getFails?: ServiceError[]; putFails?: ServiceError[]; 
   return { deps: { messageFlow, objectStore, observer }, calls, stored, observer };
 }
 
-const config = (rules = [subjectTagRule({ tag: '[EXT]' })]): PipelineConfig => ({ rules, orgDomains: ['example.com'], bucket: 'bucket', keyPrefix: 'updated/' });
+const config = (rules = [subjectTagRule({ tag: '[EXT]' })]): PipelineConfig => ({
+  rules,
+  orgDomains: ['example.com'],
+  bucket: 'bucket',
+  keyPrefix: 'updated/',
+});
 
 describe('processEvent', () => {
   it('updates changed content: uploads under a deterministic key and calls PutRawMessageContent', async () => {
@@ -110,24 +131,41 @@ describe('processEvent', () => {
   });
 
   it('delivers the original of a message it cannot parse, and when a rule throws', async () => {
-    const deep = Buffer.from('Content-Type: multipart/mixed; boundary=a\r\n\r\n' + Array.from({ length: 80 }, (_, i) => `--a${i || ''}\r\nContent-Type: multipart/mixed; boundary=a${i + 1}\r\n\r\n`).join(''));
+    const deep = Buffer.from(
+      'Content-Type: multipart/mixed; boundary=a\r\n\r\n' +
+        Array.from({ length: 80 }, (_, i) => `--a${i || ''}\r\nContent-Type: multipart/mixed; boundary=a${i + 1}\r\n\r\n`).join(''),
+    );
     const bad = setup({ message: deep });
     const out = await processEvent(event, bad.deps, config());
     expect(out).toMatchObject({ status: 'uninspectable', reason: expect.stringMatching(/nesting deeper/) });
     expect(bad.observer.total('Uninspectable')).toBe(1);
     expect(bad.calls.store).toBe(0);
     const boom = setup();
-    const thrower = defineRule({ name: 'buggy', run: () => { throw new TypeError('oops'); } });
+    const thrower = defineRule({
+      name: 'buggy',
+      run: () => {
+        throw new TypeError('oops');
+      },
+    });
     const out2 = await processEvent(event, boom.deps, config([subjectTagRule({ tag: '[EXT]' }), thrower]));
     // The subject tag's edit is not delivered (a rule failed after it), the decisions stand.
-    expect(out2).toMatchObject({ status: 'update-skipped', reason: 'rule "buggy" failed: oops', response: { actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] } });
+    expect(out2).toMatchObject({
+      status: 'update-skipped',
+      reason: 'rule "buggy" failed: oops',
+      response: { actions: [{ action: { type: 'DEFAULT' }, allRecipients: true }] },
+    });
     expect(out2.reports.map((r) => r.status)).toEqual(['applied', 'failed']);
     expect(boom.calls.store).toBe(0);
   });
 
   it('throws instead when failClosed is set, so WorkMail retries and applies the fallback', async () => {
     const { deps } = setup();
-    const thrower = defineRule({ name: 'buggy', run: () => { throw new Error('oops'); } });
+    const thrower = defineRule({
+      name: 'buggy',
+      run: () => {
+        throw new Error('oops');
+      },
+    });
     await expect(processEvent(event, deps, { ...config([thrower]), failClosed: true })).rejects.toThrow(/rule "buggy" failed/);
   });
 
@@ -142,7 +180,14 @@ describe('processEvent', () => {
 
   it('skips an update WorkMail would reject and keeps the rules’ actions', async () => {
     const { deps, calls } = setup();
-    const stamp = defineRule({ name: 'bad-stamp', run: (ctx) => { ctx.message.headers.add('Date', 'Tue, 2 Jan 2024 00:00:00 +0000'); ctx.requestAction({ type: 'MOVE_TO_JUNK' }); ctx.note('added a second Date'); } });
+    const stamp = defineRule({
+      name: 'bad-stamp',
+      run: (ctx) => {
+        ctx.message.headers.add('Date', 'Tue, 2 Jan 2024 00:00:00 +0000');
+        ctx.requestAction({ type: 'MOVE_TO_JUNK' });
+        ctx.note('added a second Date');
+      },
+    });
     const out = await processEvent(event, deps, config([stamp]));
     expect(out.status).toBe('update-skipped');
     expect(out.problems!.map((p) => p.code)).toEqual(['IMMUTABLE_HEADER_CHANGED', 'DUPLICATE_UNIQUE_HEADER']);
@@ -156,7 +201,13 @@ describe('processEvent', () => {
     ['an unexpected error from the store', { storeFails: [new TypeError('socket hang up') as unknown as ServiceError] }],
   ])('keeps the rules’ actions when the update fails after them (%s)', async (_name, failures) => {
     const { deps, calls, observer } = setup(failures);
-    const junk = defineRule({ name: 'junk-and-tag', run: (ctx) => { ctx.message.headers.set('X-Tag', '1'); ctx.requestAction({ type: 'MOVE_TO_JUNK' }); } });
+    const junk = defineRule({
+      name: 'junk-and-tag',
+      run: (ctx) => {
+        ctx.message.headers.set('X-Tag', '1');
+        ctx.requestAction({ type: 'MOVE_TO_JUNK' });
+      },
+    });
     const out = await processEvent(event, deps, config([junk]));
     expect(out.status).toBe('update-skipped');
     expect(out.response.actions).toEqual([{ action: { type: 'MOVE_TO_JUNK' }, allRecipients: true }]);
@@ -167,7 +218,13 @@ describe('processEvent', () => {
   it('keeps the rules’ actions when PutRawMessageContent never answers', async () => {
     const { deps } = setup();
     deps.messageFlow.putRawMessage = () => new Promise(() => undefined);
-    const junk = defineRule({ name: 'junk-and-tag', run: (ctx) => { ctx.message.headers.set('X-Tag', '1'); ctx.requestAction({ type: 'MOVE_TO_JUNK' }); } });
+    const junk = defineRule({
+      name: 'junk-and-tag',
+      run: (ctx) => {
+        ctx.message.headers.set('X-Tag', '1');
+        ctx.requestAction({ type: 'MOVE_TO_JUNK' });
+      },
+    });
     const started = Date.now();
     const out = await processEvent(event, deps, config([junk]), { remainingLambdaMs: 1_800 });
     expect(Date.now() - started).toBeLessThan(1_500);
@@ -184,7 +241,24 @@ describe('processEvent', () => {
   });
 
   it('re-encodes untouched parts over the line limit instead of giving up', async () => {
-    const longLines = mail(['From: a@example.org', 'Date: Mon, 1 Jan 2024 00:00:00 +0000', 'Subject: Hello', 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: text/plain', '', 'short', '--b', 'Content-Type: text/html; charset=utf-8', 'Content-Disposition: attachment; filename=page.html', '', `<p>${'x'.repeat(3000)}</p>`, '--b--', '']);
+    const longLines = mail([
+      'From: a@example.org',
+      'Date: Mon, 1 Jan 2024 00:00:00 +0000',
+      'Subject: Hello',
+      'Content-Type: multipart/mixed; boundary=b',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'short',
+      '--b',
+      'Content-Type: text/html; charset=utf-8',
+      'Content-Disposition: attachment; filename=page.html',
+      '',
+      `<p>${'x'.repeat(3000)}</p>`,
+      '--b--',
+      '',
+    ]);
     const { deps, stored } = setup({ message: longLines });
     const out = await processEvent(event, deps, config());
     expect(out.status).toBe('updated');
@@ -194,7 +268,9 @@ describe('processEvent', () => {
   });
 
   it('never logs bodies or full addresses', async () => {
-    const { deps, observer } = setup({ message: mail(['From: a@example.org', 'Date: Mon, 1 Jan 2024 00:00:00 +0000', 'Subject: x', '', 'card 4111 1111 1111 1111', '']) });
+    const { deps, observer } = setup({
+      message: mail(['From: a@example.org', 'Date: Mon, 1 Jan 2024 00:00:00 +0000', 'Subject: x', '', 'card 4111 1111 1111 1111', '']),
+    });
     await processEvent(event, deps, config([redactRule({ detectors: [getBuiltinDetector('payment-card')!] })]));
     const logged = JSON.stringify(observer.logs);
     expect(logged).not.toContain('4111');
@@ -222,4 +298,3 @@ describe('updatedMessageKey', () => {
     }
   });
 });
-

@@ -39,7 +39,12 @@ const event = {
   flowDirection: 'INBOUND',
   truncated: false,
 };
-const config = { rules: [attachmentRule({ match: { trueTypes: ['exe'] }, action: 'quarantine' })], orgDomains: ['example.com'], bucket: 'bucket', keyPrefix: 'updated/' };
+const config = {
+  rules: [attachmentRule({ match: { trueTypes: ['exe'] }, action: 'quarantine' })],
+  orgDomains: ['example.com'],
+  bucket: 'bucket',
+  keyPrefix: 'updated/',
+};
 
 function deps(storeFails: ServiceError[] = []) {
   const stored: { key: string; body: Buffer }[] = [];

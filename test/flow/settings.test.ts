@@ -26,7 +26,11 @@ describe('settingsFromEnv', () => {
     [{ WMFLOW_BUCKET: 'my.dotted.bucket' }, SettingsError, /no dots/],
     [{ WMFLOW_RULES_FILE: '' }, SettingsError, /no rules: set WMFLOW_RULES_FILE .* or WMFLOW_RULES_JSON/],
     [{ WMFLOW_FAIL_CLOSED: 'yes' }, SettingsError, /WMFLOW_FAIL_CLOSED must be "true" or "false", not "yes"/],
-    [{ WMFLOW_RULES_JSON: '{"rules":[{"type":"redact","detectors":["credit_card"]}]}' }, ConfigError, /invalid WMFLOW_RULES_JSON:\n {2}rules\[0\]\.detectors\[0\]: unknown detector "credit_card"/],
+    [
+      { WMFLOW_RULES_JSON: '{"rules":[{"type":"redact","detectors":["credit_card"]}]}' },
+      ConfigError,
+      /invalid WMFLOW_RULES_JSON:\n {2}rules\[0\]\.detectors\[0\]: unknown detector "credit_card"/,
+    ],
     [{ WMFLOW_RULES_FILE: 'missing.json' }, ConfigError, /cannot read .*missing\.json: ENOENT/],
   ])('%j fails with one clear message', (env, type, message) => {
     expect(() => settingsFromEnv({ ...base, ...env })).toThrow(type);

@@ -82,14 +82,22 @@ describe('toRawEdits / applyRawEdits', () => {
     // Two edits: the second deletes after raw text that follows the first; no overlap.
     const html = '<p>&x123b</p>';
     const decoded = decodeRun(html, findTextRuns(html)[0]!);
-    const edits = toRawEdits(html, decoded, [{ start: 1, end: 2, replacement: 'Y' }, { start: 2, end: 5, replacement: '' }]);
+    const edits = toRawEdits(html, decoded, [
+      { start: 1, end: 2, replacement: 'Y' },
+      { start: 2, end: 5, replacement: '' },
+    ]);
     expect(applyRawEdits(html, edits)).toBe('<p>&&#x59;b</p>');
   });
 
   it('leaves unchanged characters alone and refuses overlapping edits', () => {
     expect(editFirst('<p>1&#50;3</p>', '123', '1*3', true)).toBe('<p>1*3</p>');
     expect(editFirst('<p>1&#50;3</p>', '123', '123', true)).toBe('<p>1&#50;3</p>');
-    expect(() => applyRawEdits('abcdef', [{ start: 1, end: 3, text: '' }, { start: 2, end: 4, text: '' }])).toThrow(RangeError);
+    expect(() =>
+      applyRawEdits('abcdef', [
+        { start: 1, end: 3, text: '' },
+        { start: 2, end: 4, text: '' },
+      ]),
+    ).toThrow(RangeError);
   });
 });
 

@@ -48,7 +48,11 @@ describe('findTextRuns', () => {
     const html = '<p title="t1">a <a href="https://x/?q=1" data-e=\'e\' x=unq>b</a></p>';
     const runs = findTextRuns(html, { attributes: true }).map((run) => texts(html, run.ranges).join('|'));
     expect(runs).toEqual(['t1', 'a |b', 'https://x/?q=1', 'e', 'unq']);
-    expect(findTextRuns(html, { attributes: true }).flatMap((r) => r.ranges).find((r) => r.unquoted)).toMatchObject({ decode: 'attribute' });
+    expect(
+      findTextRuns(html, { attributes: true })
+        .flatMap((r) => r.ranges)
+        .find((r) => r.unquoted),
+    ).toMatchObject({ decode: 'attribute' });
   });
 });
 

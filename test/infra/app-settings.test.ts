@@ -28,12 +28,19 @@ describe('app settings from CDK context', () => {
   });
 
   it('let -c region / -c account win over the CLI’s environment', () => {
-    const s = settings({ organizationId: ORG, region: 'eu-west-1', account: '210987654321' }, { CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'us-west-2' });
+    const s = settings(
+      { organizationId: ORG, region: 'eu-west-1', account: '210987654321' },
+      { CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'us-west-2' },
+    );
     expect(s.env).toEqual({ region: 'eu-west-1', account: '210987654321' });
   });
 
   it('pass rulesFile and failClosed (string from -c, boolean from cdk.json)', () => {
-    expect(settings({ organizationId: ORG, rulesFile: 'my/rules.json', failClosed: 'true' }).processor).toEqual({ organizationId: ORG, rulesFile: 'my/rules.json', failClosed: true });
+    expect(settings({ organizationId: ORG, rulesFile: 'my/rules.json', failClosed: 'true' }).processor).toEqual({
+      organizationId: ORG,
+      rulesFile: 'my/rules.json',
+      failClosed: true,
+    });
     expect(settings({ organizationId: ORG, failClosed: true }).processor.failClosed).toBe(true);
     expect(settings({ organizationId: ORG, failClosed: 'false' }).processor.failClosed).toBe(false);
   });

@@ -38,7 +38,11 @@ beforeAll(() => {
   const bundled = new WmflowStack(app, 'BundledSdk', { env: ENV, processor: { organizationId: ORG, rulesFile } });
   app.synth();
   const env = (stack: WmflowStack) =>
-    (Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+    (
+      Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0] as {
+        Properties: { Environment: { Variables: Record<string, unknown> } };
+      }
+    ).Properties.Environment.Variables;
   runtimeSdk = { dir: functionAsset(runtime), environment: env(runtime) };
   bundledSdk = { dir: functionAsset(bundled), environment: env(bundled) };
 });
@@ -90,7 +94,12 @@ describe('the deployed artifact', () => {
     // The bucket is a deploy-time reference; the emulator's stands in for it. Code root = the asset, as /var/task on Lambda.
     Object.assign(process.env, fromTemplate, emu.env, { LAMBDA_TASK_ROOT: taskRoot, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' });
     expect(fromTemplate.WMFLOW_RULES_FILE).toBe('rules.json');
-    const outcome = await emu.deliver({ bytes: sample('plain-ascii.eml'), direction: 'INBOUND', mailFrom: 'partner@partner.example.org', recipients: ['user@example.com'] });
+    const outcome = await emu.deliver({
+      bytes: sample('plain-ascii.eml'),
+      direction: 'INBOUND',
+      mailFrom: 'partner@partner.example.org',
+      recipients: ['user@example.com'],
+    });
     expect(outcome.lambdaInvocations).toBe(1);
     expect(outcome.usedFallback).toBe(false);
     expect(outcome.updated).toBe(true);

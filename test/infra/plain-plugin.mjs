@@ -2,5 +2,8 @@
 import { z } from 'zod';
 
 export const ruleTypes = {
-  plain: { schema: z.object({ type: z.literal('plain'), name: z.string().optional() }).strict(), create: (o) => ({ name: o.name ?? 'plain', type: 'plain', run: () => undefined }) },
+  plain: {
+    schema: z.object({ type: z.literal('plain'), name: z.string().optional() }).strict(),
+    create: (o) => ({ name: o.name ?? 'plain', type: 'plain', run: () => undefined }),
+  },
 };

@@ -18,7 +18,9 @@ const savedEnv = { ...process.env };
 
 /** The staged function code of a synthesised stack. */
 function functionAsset(s: WmflowStack): { dir: string; environment: Record<string, string> } {
-  const fn = Object.values(Template.fromStack(s).findResources('AWS::Lambda::Function'))[0] as { Properties: { Code: { S3Key: string }; Environment: { Variables: Record<string, unknown> } } };
+  const fn = Object.values(Template.fromStack(s).findResources('AWS::Lambda::Function'))[0] as {
+    Properties: { Code: { S3Key: string }; Environment: { Variables: Record<string, unknown> } };
+  };
   const environment = Object.fromEntries(Object.entries(fn.Properties.Environment.Variables).filter((e): e is [string, string] => typeof e[1] === 'string'));
   return { dir: path.join(outdir, `asset.${path.basename(fn.Properties.Code.S3Key, '.zip')}`), environment };
 }
@@ -56,9 +58,20 @@ describe('the construct with a rules file that lists a plugin', () => {
     emu = await startEmulator({ lambda: async (event, context) => (await import(pathToFileURL(path.join(dir, 'index.mjs')).href)).handler(event, context) });
     delete environment.NODE_OPTIONS;
     Object.assign(process.env, environment, emu.env, { LAMBDA_TASK_ROOT: dir, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' });
-    const outcome = await emu.deliver({ bytes: sample('outbound-exe-attachment.eml'), direction: 'OUTBOUND', mailFrom: 'alice@example.com', recipients: ['friend@partner.example.org'] });
+    const outcome = await emu.deliver({
+      bytes: sample('outbound-exe-attachment.eml'),
+      direction: 'OUTBOUND',
+      mailFrom: 'alice@example.com',
+      recipients: ['friend@partner.example.org'],
+    });
     expect(outcome.usedFallback).toBe(false);
-    expect(outcome.recipients).toEqual([expect.objectContaining({ address: 'friend@partner.example.org', disposition: 'bounced', bounceMessage: 'Executable attachments may not be sent outside Example Corp.' })]);
+    expect(outcome.recipients).toEqual([
+      expect.objectContaining({
+        address: 'friend@partner.example.org',
+        disposition: 'bounced',
+        bounceMessage: 'Executable attachments may not be sent outside Example Corp.',
+      }),
+    ]);
   });
 
   it('fails synth naming a plugin that cannot be resolved', () => {

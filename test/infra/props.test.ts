@@ -54,16 +54,20 @@ describe('timeout, memory and key prefix', () => {
     for (const timeout of [Duration.seconds(15), Duration.millis(15_000), Duration.seconds(30), Duration.minutes(1)]) {
       expect(() => build({ timeout })).toThrow(InfraPropsError);
     }
-    expect(() => build({ timeout: Duration.seconds(15) })).toThrow(/timeout 15 seconds: WorkMail waits at most 15 s for a synchronous rule .* use less than 15 s/);
+    expect(() => build({ timeout: Duration.seconds(15) })).toThrow(
+      /timeout 15 seconds: WorkMail waits at most 15 s for a synchronous rule .* use less than 15 s/,
+    );
     expect(() => build({ timeout: Duration.seconds(14) })).not.toThrow();
   });
 
   it('rejects memory Lambda does not offer', () => {
-    for (const memorySize of [64, 127, 10_241, 512.5]) expect(() => build({ memorySize })).toThrow(/memorySize .*: Lambda accepts whole megabytes from 128 to 10240/);
+    for (const memorySize of [64, 127, 10_241, 512.5])
+      expect(() => build({ memorySize })).toThrow(/memorySize .*: Lambda accepts whole megabytes from 128 to 10240/);
   });
 
   it('rejects a key prefix WorkMail cannot read (only letters, digits, - and /)', () => {
-    for (const keyPrefix of ['updated_', 'updated.v1/', 'a b/', 'é/']) expect(() => build({ keyPrefix })).toThrow(/keyPrefix .*: WorkMail accepts only letters, digits/);
+    for (const keyPrefix of ['updated_', 'updated.v1/', 'a b/', 'é/'])
+      expect(() => build({ keyPrefix })).toThrow(/keyPrefix .*: WorkMail accepts only letters, digits/);
     expect(() => build({ keyPrefix: 'wm-flow/Updated-2/' })).not.toThrow();
   });
 });
@@ -80,7 +84,9 @@ describe('rules file', () => {
 
   it('must exist', () => {
     const missing = path.join(path.dirname(rulesFile), 'nope.json');
-    expect(() => build({ rulesFile: missing })).toThrow(new InfraPropsError(`rules file ${missing} does not exist: write one (see samples/rules.json) and pass it as rulesFile (app: -c rulesFile=<path>)`));
+    expect(() => build({ rulesFile: missing })).toThrow(
+      new InfraPropsError(`rules file ${missing} does not exist: write one (see samples/rules.json) and pass it as rulesFile (app: -c rulesFile=<path>)`),
+    );
   });
 
   it('is validated at synth, with every problem named', () => {
@@ -105,7 +111,10 @@ describe('Region', () => {
 
   it('warns on an environment-agnostic stack (the Region cannot be checked) and still builds', () => {
     const stack = build({}, null);
-    Annotations.fromStack(stack).hasWarning('/Test/Processor', Match.stringLikeRegexp("environment-agnostic.*WorkMail organisation's Region \\(us-east-1, us-west-2, eu-west-1\\)"));
+    Annotations.fromStack(stack).hasWarning(
+      '/Test/Processor',
+      Match.stringLikeRegexp("environment-agnostic.*WorkMail organisation's Region \\(us-east-1, us-west-2, eu-west-1\\)"),
+    );
     // The Region and account then come from the deployment.
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Permission', {
       Principal: { 'Fn::Join': ['', ['workmail.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
@@ -146,7 +155,9 @@ describe('existing bucket', () => {
     new WorkMailMessageFlowProcessor(stack, 'P', { organizationId: ORG, rulesFile, bucket: s3.Bucket.fromBucketName(stack, 'Mine', 'my-existing-bucket') });
     Annotations.fromStack(stack).hasWarning(
       '/Existing/P',
-      Match.stringLikeRegexp(`existing bucket my-existing-bucket's policy cannot be changed from here: add a statement letting workmail.${REGION}.amazonaws.com`),
+      Match.stringLikeRegexp(
+        `existing bucket my-existing-bucket's policy cannot be changed from here: add a statement letting workmail.${REGION}.amazonaws.com`,
+      ),
     );
   });
 
@@ -157,7 +168,9 @@ describe('existing bucket', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::S3::Bucket', 1);
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'WorkMailReadsUpdatedMessages', Principal: { Service: `workmail.${REGION}.amazonaws.com` } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Sid: 'WorkMailReadsUpdatedMessages', Principal: { Service: `workmail.${REGION}.amazonaws.com` } })]),
+      },
     });
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
@@ -169,6 +182,8 @@ describe('existing bucket', () => {
       new InfraPropsError(`bucket bucket-one is in us-east-1, but WorkMail reads updated messages only from a bucket in its own Region (${REGION})`),
     );
     const otherAccount = s3.Bucket.fromBucketAttributes(stack, 'OtherAccount', { bucketName: 'bucket-two', account: '999999999999' });
-    expect(() => new WorkMailMessageFlowProcessor(stack, 'P2', { organizationId: ORG, rulesFile, bucket: otherAccount })).toThrow(/bucket bucket-two belongs to account 999999999999/);
+    expect(() => new WorkMailMessageFlowProcessor(stack, 'P2', { organizationId: ORG, rulesFile, bucket: otherAccount })).toThrow(
+      /bucket bucket-two belongs to account 999999999999/,
+    );
   });
 });

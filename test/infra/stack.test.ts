@@ -140,12 +140,27 @@ describe('the function', () => {
   it('has exactly its own permissions: the organisation’s messages, the bucket prefix, its log group', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
     expect(policies).toHaveLength(1);
-    const statements = (policies[0] as { Properties: { PolicyDocument: { Statement: { Sid: string; Effect: string; Action: unknown; Resource: unknown }[] } } }).Properties
-      .PolicyDocument.Statement;
+    const statements = (policies[0] as { Properties: { PolicyDocument: { Statement: { Sid: string; Effect: string; Action: unknown; Resource: unknown }[] } } })
+      .Properties.PolicyDocument.Statement;
     expect(statements).toEqual([
-      { Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] } },
-      { Sid: 'MessageFlow', Effect: 'Allow', Action: ['workmailmessageflow:GetRawMessageContent', 'workmailmessageflow:PutRawMessageContent'], Resource: MESSAGE_ARN },
-      { Sid: 'WriteUpdatedMessages', Effect: 'Allow', Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketLogicalId(), 'Arn'] }, '/updated/*']] } },
+      {
+        Sid: 'Logs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] },
+      },
+      {
+        Sid: 'MessageFlow',
+        Effect: 'Allow',
+        Action: ['workmailmessageflow:GetRawMessageContent', 'workmailmessageflow:PutRawMessageContent'],
+        Resource: MESSAGE_ARN,
+      },
+      {
+        Sid: 'WriteUpdatedMessages',
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketLogicalId(), 'Arn'] }, '/updated/*']] },
+      },
     ]);
     // No bare "*" resource, and no managed policy (AWSLambdaBasicExecutionRole would add logs on every group).
     expect(JSON.stringify(template.toJSON().Resources)).not.toMatch(/"Resource":"\*"|"Resource":\["\*"\]/);
@@ -210,7 +225,12 @@ describe('alarms and outputs', () => {
 describe('cdk-nag AWS Solutions checks', () => {
   it('leave no unacknowledged finding; every acknowledgement carries its reason into the validation report', () => {
     const report = JSON.parse(readFileSync(path.join(assemblyDir, 'validation-report.json'), 'utf8')) as {
-      pluginReports: { pluginName: string; conclusion: string; violations: unknown[]; suppressedViolations: { ruleName: string; reason: string; violatingConstructs: { constructPath: string }[] }[] }[];
+      pluginReports: {
+        pluginName: string;
+        conclusion: string;
+        violations: unknown[];
+        suppressedViolations: { ruleName: string; reason: string; violatingConstructs: { constructPath: string }[] }[];
+      }[];
     };
     const nag = report.pluginReports.find((r) => r.pluginName === 'AwsSolutions')!;
     expect(nag.conclusion).toBe('success');
@@ -219,7 +239,10 @@ describe('cdk-nag AWS Solutions checks', () => {
     expect(suppressed.sort()).toEqual(
       [
         [`AwsSolutions-IAM5[Resource::<${bucketLogicalId()}.Arn>/updated/*]`, ['Wmflow/Processor/Role/DefaultPolicy/Resource']],
-        [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:workmailmessageflow:${REGION}:${ACCOUNT}:message/${ORG}/*]`, ['Wmflow/Processor/Role/DefaultPolicy/Resource']],
+        [
+          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:workmailmessageflow:${REGION}:${ACCOUNT}:message/${ORG}/*]`,
+          ['Wmflow/Processor/Role/DefaultPolicy/Resource'],
+        ],
         ['AwsSolutions-L1', ['Wmflow/Processor/Function/Resource']],
         ['AwsSolutions-S1', ['Wmflow/Processor/UpdatedMessages/Resource']],
       ].sort(),
@@ -273,7 +296,9 @@ describe('custom props', () => {
     });
     t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
     t.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [Match.anyValue(), '/wmflow/out/*']] } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [Match.anyValue(), '/wmflow/out/*']] } })]),
+      },
     });
     t.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'workmail.us-west-2.amazonaws.com' });
   });

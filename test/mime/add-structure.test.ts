@@ -37,11 +37,15 @@ describe('adding structure', () => {
     const [att] = findAttachments(wrapped);
     expect(att!.filename).toBe('inv.pdf');
     // The attachment's content headers and encoded body bytes are the original ones.
-    expect(att!.part.headers.toBuffer().toString()).toBe('Content-Type: application/pdf; name="inv.pdf"\r\nContent-Disposition: attachment; filename="inv.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n');
+    expect(att!.part.headers.toBuffer().toString()).toBe(
+      'Content-Type: application/pdf; name="inv.pdf"\r\nContent-Disposition: attachment; filename="inv.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n',
+    );
     expect(att!.part.rawBody().toString()).toBe('JVBERi0xLjQKJcTl8uXrp/Og0MTGCg==\r\n');
     // Non-content top-level headers keep bytes and order.
     expect(wrapped.headers.list().map((f) => f.name)).toEqual(['From', 'To', 'Subject', 'MIME-Version', 'Content-Type']);
-    expect(wrapped.toBuffer().toString()).toMatch(/^From: a@example.com\r\nTo: b@example.org\r\nSubject: invoice\r\nMIME-Version: 1.0\r\nContent-Type: multipart\/mixed;\r\n boundary="wmflow-[0-9a-f]{24}"\r\n\r\n/);
+    expect(wrapped.toBuffer().toString()).toMatch(
+      /^From: a@example.com\r\nTo: b@example.org\r\nSubject: invoice\r\nMIME-Version: 1.0\r\nContent-Type: multipart\/mixed;\r\n boundary="wmflow-[0-9a-f]{24}"\r\n\r\n/,
+    );
   });
 
   it('inserts a body part first or last into a multipart, adding only that part and one delimiter', async () => {
@@ -59,7 +63,25 @@ describe('adding structure', () => {
   });
 
   it('wraps a whole message as message/rfc822, keeping its top-level header fields and every byte inside', async () => {
-    const signed = mail(['From: a@example.com', 'Date: Mon, 1 Jan 2024 00:00:00 +0000', 'Message-ID: <1@example.com>', 'Subject: signed', 'MIME-Version: 1.0', 'Content-Type: multipart/signed; protocol="application/pkcs7-signature"; boundary=s', '', '--s', 'Content-Type: text/plain', '', 'signed text', '--s', 'Content-Type: application/pkcs7-signature', '', 'MIAG', '--s--', '']);
+    const signed = mail([
+      'From: a@example.com',
+      'Date: Mon, 1 Jan 2024 00:00:00 +0000',
+      'Message-ID: <1@example.com>',
+      'Subject: signed',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/signed; protocol="application/pkcs7-signature"; boundary=s',
+      '',
+      '--s',
+      'Content-Type: text/plain',
+      '',
+      'signed text',
+      '--s',
+      'Content-Type: application/pkcs7-signature',
+      '',
+      'MIAG',
+      '--s--',
+      '',
+    ]);
     const m = await parseMessage(signed);
     const wrapped = await wrapAsAttachment(m, { text: 'This message was signed; the original is attached.' });
     expect(wrapped.headers.getFirst('message-id')).toBe('<1@example.com>');

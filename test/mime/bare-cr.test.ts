@@ -92,7 +92,10 @@ describe('a bare CR inside a header field', () => {
       }
     };
     expectRefusal(() => block().remove('Subject'), /cannot remove Subject: .*bare CR.*Message-ID/);
-    expectRefusal(() => block().remove('Message-ID'), /cannot remove Message-ID: other parsers see a Message-ID field behind a bare CR inside the Subject field/);
+    expectRefusal(
+      () => block().remove('Message-ID'),
+      /cannot remove Message-ID: other parsers see a Message-ID field behind a bare CR inside the Subject field/,
+    );
     expectRefusal(() => block().set('Message-ID', '<new@b>'), /cannot set Message-ID/);
     // Setting Subject would drop the second Subject; that one has no bare CR, so it may go.
     const b = block();
@@ -109,7 +112,17 @@ describe('a bare CR inside a header field', () => {
     expect(tag.output.equals(hiddenSubject)).toBe(true);
     expect(tag.reports[0]).toMatchObject({ status: 'skipped' });
     expect(tag.reports[0]!.reason).toMatch(/cannot set Subject: other parsers see a Subject field behind a bare CR inside the X-A field/);
-    const remove = await run([headerRule({ operations: [{ op: 'remove', name: 'X-A' }, { op: 'add', name: 'X-Checked', value: 'yes' }] })], hiddenSubject);
+    const remove = await run(
+      [
+        headerRule({
+          operations: [
+            { op: 'remove', name: 'X-A' },
+            { op: 'add', name: 'X-Checked', value: 'yes' },
+          ],
+        }),
+      ],
+      hiddenSubject,
+    );
     expect(remove.reports[0]!.changes).toEqual([expect.stringMatching(/^left X-A alone: cannot remove X-A: .*bare CR.*\(Subject\)/), 'added X-Checked']);
     expect(pythonFields(remove.output)).toEqual([...pythonFields(hiddenSubject), ['x-checked', 'yes']]);
   });
@@ -124,7 +137,9 @@ describe('a bare CR inside a header field', () => {
   it('property: any set either keeps every other field for both readings, or refuses with a typed error', () => {
     const name = fc.constantFrom('Subject', 'X-A', 'X-B', 'Message-ID');
     const value = fc.stringMatching(/^[a-z <>@.]{0,12}$/);
-    const field = fc.tuple(name, value, fc.option(fc.tuple(name, value), { nil: undefined })).map(([n, v, hidden]) => (hidden ? `${n}: ${v}\r${hidden[0]}: ${hidden[1]}` : `${n}: ${v}`));
+    const field = fc
+      .tuple(name, value, fc.option(fc.tuple(name, value), { nil: undefined }))
+      .map(([n, v, hidden]) => (hidden ? `${n}: ${v}\r${hidden[0]}: ${hidden[1]}` : `${n}: ${v}`));
     fc.assert(
       fc.property(fc.array(field, { minLength: 1, maxLength: 6 }), name, value, (fields, target, newValue) => {
         const input = Buffer.from(`${fields.join('\r\n')}\r\n\r\n`, 'latin1');
@@ -139,7 +154,11 @@ describe('a bare CR inside a header field', () => {
         const out = b.toBuffer();
         expect(others(pythonFields(out), target)).toEqual(others(pythonFields(input), target));
         // The LF-based reading (HeaderBlock's own, as mailsplit's): other fields unchanged too.
-        const lfOthers = (h: HeaderBlock) => h.list().filter((f) => f.name.toLowerCase() !== target.toLowerCase()).map((f) => f.raw.toString('latin1'));
+        const lfOthers = (h: HeaderBlock) =>
+          h
+            .list()
+            .filter((f) => f.name.toLowerCase() !== target.toLowerCase())
+            .map((f) => f.raw.toString('latin1'));
         expect(lfOthers(new HeaderBlock(out))).toEqual(lfOthers(new HeaderBlock(input)));
       }),
       { numRuns: 300 },

@@ -91,10 +91,7 @@ describe('digest members are never edited', () => {
   it('disclaimer and redaction leave every member byte for byte; the disclaimer gets its own part', async () => {
     const before = await parseMessage(digest);
     const members = before.root.children.map(bytesOf);
-    const result = await run(
-      [disclaimerRule({ text: 'CONFIDENTIAL notice' }), redactRule({ detectors: [paymentCard], scopes: ['text', 'html'] })],
-      digest,
-    );
+    const result = await run([disclaimerRule({ text: 'CONFIDENTIAL notice' }), redactRule({ detectors: [paymentCard], scopes: ['text', 'html'] })], digest);
     const after = await parseMessage(result.output);
     // Both members appear unchanged, in order, and the card number inside one is not touched.
     const afterMembers = after.root.children.filter((c) => c.mediaType === 'message/rfc822').map(bytesOf);

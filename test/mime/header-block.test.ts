@@ -34,7 +34,11 @@ describe('HeaderBlock reading', () => {
   });
 
   it('lists fields with names as written', () => {
-    expect(block().list().map((f) => f.name)).toEqual(['Received', 'Received', 'subject', 'From', 'X-Unknown-Charset']);
+    expect(
+      block()
+        .list()
+        .map((f) => f.name),
+    ).toEqual(['Received', 'Received', 'subject', 'From', 'X-Unknown-Charset']);
   });
 });
 

@@ -8,7 +8,7 @@ function nested(depth: number): Buffer {
   let tail = '';
   for (let i = 0; i < depth; i++) {
     head += `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n`;
-    tail = `\r\n--b${i}--\r\n` + tail;
+    tail = `\r\n--b${i}--\r\n${tail}`;
   }
   return Buffer.from(`${head}Content-Type: text/plain\r\n\r\nleaf${tail}`);
 }
@@ -44,7 +44,7 @@ describe('limits', () => {
   });
 
   it('bounds the header block size', async () => {
-    const huge = `Subject: big\r\n${'X-Filler: '.padEnd(900, 'y') + '\r\n'}`.repeat(1);
+    const huge = `Subject: big\r\n${`${'X-Filler: '.padEnd(900, 'y')}\r\n`}`.repeat(1);
     const err = await rejection(Buffer.from(`${huge.repeat(200)}\r\nbody`), { limits: { maxHeaderBytes: 64 * 1024 } });
     expect(err.code).toBe('MIME_HEADER_TOO_LARGE');
     expect(err.message).toMatch(/over 65536 bytes \(maxHeaderBytes\)/);

@@ -12,7 +12,25 @@ describe('RFC 5321 line limit', () => {
 
   it('reports which part a long line is in, and re-encodes it without changing its content', async () => {
     const html = `<html><body>${'<td>cell</td>'.repeat(200)}</body></html>`;
-    const input = mail(['Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: text/plain', '', 'short', '--b', 'Content-Type: text/html; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', html, '--b', 'Content-Type: application/octet-stream', '', 'z'.repeat(3000), '--b--', '']);
+    const input = mail([
+      'Content-Type: multipart/mixed; boundary=b',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'short',
+      '--b',
+      'Content-Type: text/html; charset=utf-8',
+      'Content-Transfer-Encoding: 8bit',
+      '',
+      html,
+      '--b',
+      'Content-Type: application/octet-stream',
+      '',
+      'z'.repeat(3000),
+      '--b--',
+      '',
+    ]);
     const m = await parseMessage(input);
     expect(checkLineLengths(m).map((l) => [l.partPath, l.inHeader])).toEqual([
       ['2', false],
@@ -28,7 +46,22 @@ describe('RFC 5321 line limit', () => {
   });
 
   it('refuses to re-encode signed content or attached messages', async () => {
-    const m = await parseMessage(mail(['Content-Type: multipart/signed; boundary=s', '', '--s', 'Content-Type: text/plain', '', 'x'.repeat(1200), '--s', 'Content-Type: application/pkcs7-signature', '', 'MIAG', '--s--', '']));
+    const m = await parseMessage(
+      mail([
+        'Content-Type: multipart/signed; boundary=s',
+        '',
+        '--s',
+        'Content-Type: text/plain',
+        '',
+        'x'.repeat(1200),
+        '--s',
+        'Content-Type: application/pkcs7-signature',
+        '',
+        'MIAG',
+        '--s--',
+        '',
+      ]),
+    );
     expect(() => reencodeForLineLimit(m.findPart('1')!)).toThrow(MimeError);
     const r = await parseMessage(mail(['Content-Type: message/rfc822', '', 'Subject: x', '', 'y'.repeat(1200)]));
     expect(() => reencodeForLineLimit(r.root)).toThrow(/message\/rfc822 cannot be re-encoded/);

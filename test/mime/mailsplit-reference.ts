@@ -42,11 +42,7 @@ export async function legacyParseMessage(input: Buffer, options: ParseOptions = 
     throw new MimeError('MIME_UNPARSEABLE', 'message: expected the raw bytes as a Buffer');
   }
   if (input.length > limits.maxMessageBytes) {
-    throw new MimeError(
-      'MIME_TOO_LARGE',
-      `message: ${input.length} bytes is over the ${limits.maxMessageBytes}-byte limit (maxMessageBytes)`,
-      '',
-    );
+    throw new MimeError('MIME_TOO_LARGE', `message: ${input.length} bytes is over the ${limits.maxMessageBytes}-byte limit (maxMessageBytes)`, '');
   }
 
   const root = await split(input, limits);
@@ -87,9 +83,7 @@ function split(input: Buffer, limits: MimeLimits): Promise<MimePart> {
         }
         const depth = parent ? parent.depth + 1 : 0;
         if (depth > limits.maxDepth) {
-          return fail(
-            new MimeError('MIME_TOO_DEEP', `${parent!.where}: multipart nesting deeper than ${limits.maxDepth} levels (maxDepth)`, parent!.path),
-          );
+          return fail(new MimeError('MIME_TOO_DEEP', `${parent!.where}: multipart nesting deeper than ${limits.maxDepth} levels (maxDepth)`, parent!.path));
         }
         if (++count > limits.maxParts) {
           return fail(new MimeError('MIME_TOO_MANY_PARTS', `message: more than ${limits.maxParts} MIME parts (maxParts)`, ''));
@@ -103,7 +97,7 @@ function split(input: Buffer, limits: MimeLimits): Promise<MimePart> {
         return;
       }
       const value = event.value;
-      if (!value || !value.length || !event.node) return;
+      if (!value?.length || !event.node) return;
       // A delimiter line arrives tagged with the part it opens, before that part's headers are
       // parsed: it belongs to the enclosing multipart.
       const owner = parts.get(event.node) ?? (event.node.parentNode ? parts.get(event.node.parentNode) : undefined);

@@ -4,7 +4,9 @@ import { findAttachments, parseMessage, setText, findReaderBodies } from '../../
 
 /** A 25 MB message: a short text body and one large base64 attachment. */
 function bigMessage(): Buffer {
-  const attachment = randomBytes(18 * 1024 * 1024).toString('base64').replace(/.{76}/g, '$&\r\n');
+  const attachment = randomBytes(18 * 1024 * 1024)
+    .toString('base64')
+    .replace(/.{76}/g, '$&\r\n');
   return Buffer.from(
     'From: a@example.com\r\nSubject: big\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="XX"\r\n\r\n' +
       '--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhello\r\n' +

@@ -178,7 +178,11 @@ function isMailparserAttachment(part: MimePart): boolean {
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 /** Line breaks unified and non-ASCII dropped: charset guesses are not the splitter's business. */
-const norm = (s: string) => s.replace(/\r\n?/g, '\n').replace(/[^\n\x20-\x7e]/g, '').trim();
+const norm = (s: string) =>
+  s
+    .replace(/\r\n?/g, '\n')
+    .replace(/[^\n\x20-\x7e]/g, '')
+    .trim();
 
 describe('splitter against mailparser', () => {
   // mailparser descends into an attached message shown inline; wmflow keeps every attached

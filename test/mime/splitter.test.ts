@@ -65,7 +65,25 @@ describe.each(EOLS)('splitter rules (%s)', (_name, eol) => {
       ['abc-def', 'abc'],
     ]) {
       const input = msg(
-        [`Content-Type: multipart/mixed; boundary="${outer}"`, '', `--${outer}`, `Content-Type: multipart/alternative; boundary="${inner}"`, '', `--${inner}`, '', 'plain', `--${inner}`, '', 'html', `--${inner}--`, `--${outer}`, '', 'second', `--${outer}--`, ''],
+        [
+          `Content-Type: multipart/mixed; boundary="${outer}"`,
+          '',
+          `--${outer}`,
+          `Content-Type: multipart/alternative; boundary="${inner}"`,
+          '',
+          `--${inner}`,
+          '',
+          'plain',
+          `--${inner}`,
+          '',
+          'html',
+          `--${inner}--`,
+          `--${outer}`,
+          '',
+          'second',
+          `--${outer}--`,
+          '',
+        ],
         eol,
       );
       const m = parse(input);
@@ -77,8 +95,11 @@ describe.each(EOLS)('splitter rules (%s)', (_name, eol) => {
 
   it('splits by very long boundaries (70 octets, RFC 2046 maximum, and 5000)', async () => {
     for (const length of [70, 5000]) {
-      const b = 'x'.repeat(length - 1) + 'y';
-      const input = msg([`Content-Type: multipart/mixed; boundary="${b}"`, '', `--${b}`, '', 'one', `--${'x'.repeat(length)}`, `--${b}`, '', 'two', `--${b}--`, ''], eol);
+      const b = `${'x'.repeat(length - 1)}y`;
+      const input = msg(
+        [`Content-Type: multipart/mixed; boundary="${b}"`, '', `--${b}`, '', 'one', `--${'x'.repeat(length)}`, `--${b}`, '', 'two', `--${b}--`, ''],
+        eol,
+      );
       const m = parse(input);
       expect(texts(m)).toEqual([`one${eol}--${'x'.repeat(length)}`, 'two']);
       expect(await mailsplitBodies(input)).toEqual(texts(m));
@@ -105,7 +126,27 @@ describe.each(EOLS)('splitter rules (%s)', (_name, eol) => {
     const top = parse(msg([...head, '--b', '', 'one', '--b', '', 'two, to the end', '', ''], eol));
     expect(texts(top)).toEqual(['one', `two, to the end${eol}${eol}`]);
     const nested = parse(
-      msg(['Content-Type: multipart/mixed; boundary=outer', '', '--outer', 'Content-Type: multipart/alternative; boundary=inner', '', '--inner', '', 'a', '--inner', '', 'b', '--outer', '', 'c', '--outer--', ''], eol),
+      msg(
+        [
+          'Content-Type: multipart/mixed; boundary=outer',
+          '',
+          '--outer',
+          'Content-Type: multipart/alternative; boundary=inner',
+          '',
+          '--inner',
+          '',
+          'a',
+          '--inner',
+          '',
+          'b',
+          '--outer',
+          '',
+          'c',
+          '--outer--',
+          '',
+        ],
+        eol,
+      ),
     );
     expect(nested.parts().map((p) => [p.path, p.multipart || body(p)])).toEqual([
       ['', 'mixed'],
@@ -129,7 +170,25 @@ describe.each(EOLS)('splitter rules (%s)', (_name, eol) => {
 
   it('lets a nested multipart that reuses the outer boundary see the delimiters first, as mailparser does', async () => {
     const input = msg(
-      ['Content-Type: multipart/mixed; boundary="x"', '', '--x', 'Content-Type: multipart/alternative; boundary="x"', '', '--x', '', 'inner one', '--x', '', 'inner two', '--x--', '--x', '', 'outer two', '--x--', ''],
+      [
+        'Content-Type: multipart/mixed; boundary="x"',
+        '',
+        '--x',
+        'Content-Type: multipart/alternative; boundary="x"',
+        '',
+        '--x',
+        '',
+        'inner one',
+        '--x',
+        '',
+        'inner two',
+        '--x--',
+        '--x',
+        '',
+        'outer two',
+        '--x--',
+        '',
+      ],
       eol,
     );
     const m = parse(input);
@@ -166,7 +225,21 @@ describe.each(EOLS)('splitter rules (%s)', (_name, eol) => {
 
 describe('line endings', () => {
   it('splits CRLF, bare LF and mixed endings into the same parts', () => {
-    const lines = ['Content-Type: multipart/mixed; boundary=b', '', 'pre', '--b', 'Content-Type: text/plain', '', 'one', 'line', '--b', '', 'two', '--b--', 'epi'];
+    const lines = [
+      'Content-Type: multipart/mixed; boundary=b',
+      '',
+      'pre',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'one',
+      'line',
+      '--b',
+      '',
+      'two',
+      '--b--',
+      'epi',
+    ];
     const crlf = parse(msg(lines, '\r\n'));
     const lf = parse(msg(lines, '\n'));
     const mixed = parse(Buffer.from(lines.map((l, i) => l + (i % 2 ? '\n' : '\r\n')).join(''), 'latin1'));
@@ -205,7 +278,11 @@ describe('limits name the place', () => {
     const input = msg(['Content-Type: multipart/mixed; boundary=b', '', '--b', '', 'first', '--b', `${header}second`, '--b--', '']);
     expect(parseMessageSync(input, { limits: { maxHeaderBytes: header.length } }).parts()).toHaveLength(3);
     const err = rejection(() => parseMessageSync(input, { limits: { maxHeaderBytes: header.length - 1 } }));
-    expect([err.code, err.message, err.partPath]).toEqual(['MIME_HEADER_TOO_LARGE', `header block after part 1 is over ${header.length - 1} bytes (maxHeaderBytes)`, '1']);
+    expect([err.code, err.message, err.partPath]).toEqual([
+      'MIME_HEADER_TOO_LARGE',
+      `header block after part 1 is over ${header.length - 1} bytes (maxHeaderBytes)`,
+      '1',
+    ]);
     const headersOnly = Buffer.from(`Subject: ${'s'.repeat(200)}`);
     expect(rejection(() => parseMessageSync(headersOnly, { limits: { maxHeaderBytes: 200 } })).code).toBe('MIME_HEADER_TOO_LARGE');
     expect(parseMessageSync(headersOnly, { limits: { maxHeaderBytes: headersOnly.length } }).root.bodyLength).toBe(0);

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  detectSecurity,
-  findAttachments,
-  findCalendarParts,
-  findReaderBodies,
-  findRelatedParts,
-  parseMessage,
-} from '../../lib/mime/index.js';
+import { detectSecurity, findAttachments, findCalendarParts, findReaderBodies, findRelatedParts, parseMessage } from '../../lib/mime/index.js';
 import { mail } from '../support/samples.js';
 
 const complex = mail([
@@ -103,15 +96,47 @@ describe('structure queries', () => {
   });
 
   it('detects S/MIME and PGP signatures and encryption', async () => {
-    const signed = await parseMessage(mail(['Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary=s', '', '--s', 'Content-Type: text/plain', '', 'signed text', '--s', 'Content-Type: application/pkcs7-signature; name=smime.p7s', '', 'MIAG', '--s--', '']));
+    const signed = await parseMessage(
+      mail([
+        'Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary=s',
+        '',
+        '--s',
+        'Content-Type: text/plain',
+        '',
+        'signed text',
+        '--s',
+        'Content-Type: application/pkcs7-signature; name=smime.p7s',
+        '',
+        'MIAG',
+        '--s--',
+        '',
+      ]),
+    );
     expect(detectSecurity(signed)).toEqual({ signed: true, encrypted: false, kinds: ['smime'] });
     expect(findReaderBodies(signed).text?.path).toBe('1');
     expect(findAttachments(signed)).toEqual([]);
-    const enveloped = await parseMessage(mail(['Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m', 'Content-Transfer-Encoding: base64', '', 'MIAG']));
+    const enveloped = await parseMessage(
+      mail(['Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m', 'Content-Transfer-Encoding: base64', '', 'MIAG']),
+    );
     expect(detectSecurity(enveloped)).toEqual({ signed: false, encrypted: true, kinds: ['smime'] });
     const opaqueSigned = await parseMessage(mail(['Content-Type: application/x-pkcs7-mime; smime-type=signed-data', '', 'MIAG']));
     expect(detectSecurity(opaqueSigned).signed).toBe(true);
-    const pgp = await parseMessage(mail(['Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary=p', '', '--p', 'Content-Type: application/pgp-encrypted', '', 'Version: 1', '--p', 'Content-Type: application/octet-stream', '', '-----BEGIN PGP MESSAGE-----', '--p--', '']));
+    const pgp = await parseMessage(
+      mail([
+        'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary=p',
+        '',
+        '--p',
+        'Content-Type: application/pgp-encrypted',
+        '',
+        'Version: 1',
+        '--p',
+        'Content-Type: application/octet-stream',
+        '',
+        '-----BEGIN PGP MESSAGE-----',
+        '--p--',
+        '',
+      ]),
+    );
     expect(detectSecurity(pgp)).toEqual({ signed: false, encrypted: true, kinds: ['pgp-mime'] });
     expect(findReaderBodies(pgp)).toEqual({ text: undefined, html: undefined });
     const inline = await parseMessage(mail(['Subject: x', '', '-----BEGIN PGP SIGNED MESSAGE-----', 'Hash: SHA256', '', 'text']));
@@ -125,7 +150,13 @@ describe('headerAddresses', () => {
   it('extracts addresses from names with commas, encoded words, groups and several fields', async () => {
     const { headerAddresses } = await import('../../lib/mime/index.js');
     const m = await parseMessage(
-      mail(['From: "Doe, Jane" <Jane.Doe@Example.com>', 'To: =?UTF-8?Q?J=C3=BCrgen?= <j@example.org>, team: a@example.net, b@example.net;', 'Cc: c@example.com (comment)', '', 'x']),
+      mail([
+        'From: "Doe, Jane" <Jane.Doe@Example.com>',
+        'To: =?UTF-8?Q?J=C3=BCrgen?= <j@example.org>, team: a@example.net, b@example.net;',
+        'Cc: c@example.com (comment)',
+        '',
+        'x',
+      ]),
     );
     expect(headerAddresses(m.headers, 'from')).toEqual(['jane.doe@example.com']);
     expect(headerAddresses(m.headers, 'to', 'cc')).toEqual(['j@example.org', 'a@example.net', 'b@example.net', 'c@example.com']);

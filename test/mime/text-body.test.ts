@@ -16,7 +16,7 @@ describe('reading text', () => {
     ['8bit utf-8', '8bit', Buffer.from('Grüße\r\n'), 'utf-8', 'Grüße\r\n'],
     ['binary', 'binary', Buffer.from('Grüße'), 'utf-8', 'Grüße'],
     ['quoted-printable', 'quoted-printable', 'Gr=C3=BC=C3=9Fe, soft=\r\nbreak\r\n', 'utf-8', 'Grüße, softbreak\r\n'],
-    ['base64', 'base64', Buffer.from('Grüße\r\n').toString('base64') + '\r\n', 'utf-8', 'Grüße\r\n'],
+    ['base64', 'base64', `${Buffer.from('Grüße\r\n').toString('base64')}\r\n`, 'utf-8', 'Grüße\r\n'],
     ['odd-case CTE with junk', 'Quoted-Printable (comment)', 'caf=C3=A9', 'utf-8', 'café'],
   ])('%s', async (_n, cte, body, charset, expected) => {
     const m = await single([`Content-Type: text/plain; charset=${charset}`, `Content-Transfer-Encoding: ${cte}`], body);
@@ -26,7 +26,10 @@ describe('reading text', () => {
   it('decodes ISO-8859-1 (as windows-1252), Shift_JIS and ISO-2022-JP', async () => {
     const latin = await single(['Content-Type: text/plain; charset=iso-8859-1'], Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0x80]));
     expect(getText(latin.root)).toBe('café €');
-    const sjis = await single(['Content-Type: text/plain; charset=Shift_JIS', 'Content-Transfer-Encoding: base64'], iconv.encode('日本語のテキスト', 'shift_jis').toString('base64'));
+    const sjis = await single(
+      ['Content-Type: text/plain; charset=Shift_JIS', 'Content-Transfer-Encoding: base64'],
+      iconv.encode('日本語のテキスト', 'shift_jis').toString('base64'),
+    );
     expect(getText(sjis.root)).toBe('日本語のテキスト');
     const jis = Buffer.from(Encoding.convert(Encoding.stringToCode('こんにちは'), { to: 'JIS', from: 'UNICODE' }));
     const m = await single(['Content-Type: text/plain; charset="ISO-2022-JP"', 'Content-Transfer-Encoding: 7bit'], jis);
@@ -59,7 +62,10 @@ describe('replacing text', () => {
   });
 
   it('switches to UTF-8 when the charset cannot represent the text, and to QP when 8-bit', async () => {
-    const m = await single(['Content-Type: text/plain; charset=iso-8859-1; format=flowed', 'Content-Transfer-Encoding: 8bit'], Buffer.from([0x63, 0x61, 0x66, 0xe9]));
+    const m = await single(
+      ['Content-Type: text/plain; charset=iso-8859-1; format=flowed', 'Content-Transfer-Encoding: 8bit'],
+      Buffer.from([0x63, 0x61, 0x66, 0xe9]),
+    );
     expect(setText(m.root, 'café au lait for everyone ✓')).toEqual({ charset: 'utf-8', transferEncoding: 'quoted-printable' });
     expect(m.headers.getFirst('content-type')).toBe('text/plain; charset=utf-8; format=flowed');
     expect(m.headers.getFirst('content-transfer-encoding')).toBe('quoted-printable');

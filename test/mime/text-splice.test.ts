@@ -116,7 +116,8 @@ describe('appendText: quoted-printable bodies', () => {
       }
       // Every original raw byte is there, in place, unless the last line itself was full
       // (then only that line is re-encoded).
-      if (body.length % 76 !== 0 || paragraph) expect(raw.subarray(0, body.replace(/=$/, '').length).equals(Buffer.from(body.replace(/=$/, ''), 'latin1'))).toBe(true);
+      if (body.length % 76 !== 0 || paragraph)
+        expect(raw.subarray(0, body.replace(/=$/, '').length).equals(Buffer.from(body.replace(/=$/, ''), 'latin1'))).toBe(true);
       expect(findLongLines(raw, 78)).toEqual([]);
       expect(findBareLineBreaks(out)).toMatchObject({ bareCr: 0, bareLf: 0 });
     }
@@ -308,7 +309,11 @@ describe('decodesLosslessly and findBareLineBreaks', () => {
 describe('large bodies', () => {
   it('quoted-printable over 4 KB (read from its last lines only): same results as a full decode', async () => {
     const text = Buffer.from('Grüße aus Köln, eine längere Zeile mit Umlauten und = Zeichen.\r\n'.repeat(200));
-    for (const body of [libqp.wrap(libqp.encode(text), 76), libqp.wrap(libqp.encode(text), 76).replace(/\r\n$/, ''), `${libqp.wrap(libqp.encode(text), 76)}tail=\r\n`]) {
+    for (const body of [
+      libqp.wrap(libqp.encode(text), 76),
+      libqp.wrap(libqp.encode(text), 76).replace(/\r\n$/, ''),
+      `${libqp.wrap(libqp.encode(text), 76)}tail=\r\n`,
+    ]) {
       const input = message('text/plain; charset=utf-8', 'quoted-printable', body);
       const before = libqp.decode(Buffer.from(body, 'latin1')).toString('utf8');
       const { result, out } = await edit(input, (p) => appendText(p, DISCLAIMER, 'bottom', { paragraph: true }));
@@ -325,7 +330,12 @@ describe('large bodies', () => {
     const { out } = await edit(input, (p) => appendText(p, 'end', 'bottom'));
     const raw = rawBodyOf(out).toString('latin1');
     expect(raw.includes('\r')).toBe(false);
-    expect(raw.split('\n').slice(0, -2).every((l) => l.length === 76)).toBe(true);
+    expect(
+      raw
+        .split('\n')
+        .slice(0, -2)
+        .every((l) => l.length === 76),
+    ).toBe(true);
     expect(raw.endsWith('\n')).toBe(true);
     expect(Buffer.from(raw, 'base64').equals(Buffer.concat([bytes, Buffer.from('end')]))).toBe(true);
   });

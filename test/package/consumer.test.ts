@@ -51,7 +51,8 @@ beforeAll(async () => {
     mkdirSync(path.dirname(path.join(app, 'node_modules', name)), { recursive: true });
     symlinkSync(path.join(ROOT, 'node_modules', name), path.join(app, 'node_modules', name));
   }
-  for (const bin of ['tsc', 'tsx', 'cdk']) if (!existsSync(path.join(app, 'node_modules/.bin', bin))) symlinkSync(path.join(ROOT, 'node_modules/.bin', bin), path.join(app, 'node_modules/.bin', bin));
+  for (const bin of ['tsc', 'tsx', 'cdk'])
+    if (!existsSync(path.join(app, 'node_modules/.bin', bin))) symlinkSync(path.join(ROOT, 'node_modules/.bin', bin), path.join(app, 'node_modules/.bin', bin));
   synth = run('npm', ['run', 'synth']);
   synth.catch(() => {}); // awaited (and reported) by its test
 }, 180_000);
@@ -93,18 +94,26 @@ describe('samples/consumer with the packed package', () => {
     expect(stdout).toMatch(/# pass 3\n# fail 0/);
   }, 90_000);
 
-  it.each([[['--engine-only']], [[]]])('npx wmflow replay %j runs the TypeScript plugin rule', async (mode) => {
-    const { stdout } = await run('npx', ['wmflow', 'replay', 'mail/invoice.mime', '--config', 'rules.json', '--out-dir', 'out', '--json', ...mode], { NODE_OPTIONS: '--import tsx' });
-    const { results } = JSON.parse(stdout);
-    expect(results[0].status).toBe('updated');
-    expect(results[0].rules.map((r: { name: string; status: string }) => `${r.name}:${r.status}`)).toEqual(['tag-external:applied', 'flag-invoices:applied']);
-    expect(readFileSync(path.join(app, 'out/invoice.mime'), 'utf8')).toMatch(/\r\nX-Keyword-Flag: invoice\r\n/);
-  }, 60_000);
+  it.each([[['--engine-only']], [[]]])(
+    'npx wmflow replay %j runs the TypeScript plugin rule',
+    async (mode) => {
+      const { stdout } = await run('npx', ['wmflow', 'replay', 'mail/invoice.mime', '--config', 'rules.json', '--out-dir', 'out', '--json', ...mode], {
+        NODE_OPTIONS: '--import tsx',
+      });
+      const { results } = JSON.parse(stdout);
+      expect(results[0].status).toBe('updated');
+      expect(results[0].rules.map((r: { name: string; status: string }) => `${r.name}:${r.status}`)).toEqual(['tag-external:applied', 'flag-invoices:applied']);
+      expect(readFileSync(path.join(app, 'out/invoice.mime'), 'utf8')).toMatch(/\r\nX-Keyword-Flag: invoice\r\n/);
+    },
+    60_000,
+  );
 
   it('synthesises the CDK app offline, the plugin bundled into the function', async () => {
     await synth;
     const template = JSON.parse(readFileSync(path.join(app, 'cdk.out/MailRules.template.json'), 'utf8'));
-    const fn = Object.values(template.Resources as Record<string, { Type: string; Properties: { Code: { S3Key: string }; Environment: { Variables: Record<string, string> } } }>).find((r) => r.Type === 'AWS::Lambda::Function')!;
+    const fn = Object.values(
+      template.Resources as Record<string, { Type: string; Properties: { Code: { S3Key: string }; Environment: { Variables: Record<string, string> } } }>,
+    ).find((r) => r.Type === 'AWS::Lambda::Function')!;
     expect(fn.Properties.Environment.Variables.WMFLOW_RULES_FILE).toBe('rules.json');
     const asset = path.join(app, 'cdk.out', `asset.${path.basename(fn.Properties.Code.S3Key, '.zip')}`);
     expect(readFileSync(path.join(asset, 'index.mjs'), 'utf8')).toContain('X-Keyword-Flag');

@@ -12,16 +12,24 @@ const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as
 };
 
 function files(dir: string, suffix: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name), suffix) : e.name.endsWith(suffix) ? [path.join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(path.join(dir, e.name), suffix) : e.name.endsWith(suffix) ? [path.join(dir, e.name)] : [],
+  );
 }
 
 /** Package names a compiled file imports (static, dynamic and `require` of string literals). */
 function importedPackages(file: string): string[] {
   const code = readFileSync(file, 'utf8');
-  const patterns = [/^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm, /^\s*import\s*['"]([^'"]+)['"]/gm, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g, /\brequire\)?\(\s*['"]([^'"]+)['"]\s*\)/g];
+  const patterns = [
+    /^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm,
+    /^\s*import\s*['"]([^'"]+)['"]/gm,
+    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\brequire\)?\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
   const specifiers = patterns.flatMap((re) => [...code.matchAll(re)].map((m) => m[1]!));
   return specifiers
-    .filter((s) => !s.startsWith('.') && !s.startsWith('node:') && !path.isAbsolute(s) && !builtinModules.includes(s.split('/')[0]!)).map((s) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!));
+    .filter((s) => !s.startsWith('.') && !s.startsWith('node:') && !path.isAbsolute(s) && !builtinModules.includes(s.split('/')[0]!))
+    .map((s) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!));
 }
 
 describe('the built package', () => {
@@ -39,7 +47,11 @@ describe('the built package', () => {
 
   it('declares types only against packages a consumer installs', () => {
     const allowed = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies), '@types/node']);
-    const bad = files(path.join(ROOT, 'dist'), '.d.ts').flatMap((f) => importedPackages(f).filter((p) => !allowed.has(p)).map((p) => `${path.relative(ROOT, f)}: ${p}`));
+    const bad = files(path.join(ROOT, 'dist'), '.d.ts').flatMap((f) =>
+      importedPackages(f)
+        .filter((p) => !allowed.has(p))
+        .map((p) => `${path.relative(ROOT, f)}: ${p}`),
+    );
     expect(bad).toEqual([]);
   });
 });

@@ -33,7 +33,16 @@ describe('email-address', () => {
   });
 
   it('rejects things that only look like addresses', () => {
-    for (const text of ['jane@localhost', 'jane@example', 'jane@example.c', '@example.com', 'jane.@example.com', 'jane@-example.com', 'jane@example.com-x', 'jane@exa_mple.com']) {
+    for (const text of [
+      'jane@localhost',
+      'jane@example',
+      'jane@example.c',
+      '@example.com',
+      'jane.@example.com',
+      'jane@-example.com',
+      'jane@example.com-x',
+      'jane@exa_mple.com',
+    ]) {
       expect(values(emailAddress, text), text).toEqual([]);
     }
     expect(values(emailAddress, `${'a'.repeat(65)}@example.com`)).toEqual([]);

@@ -74,13 +74,16 @@ describe('customRegexDetector', () => {
 
 describe('nested quantifiers (refused by the old heuristic)', () => {
   const near = (p: string) => (p.includes('\\d') ? '1' : 'a').repeat(100_000);
-  it.each(['(a+)+', '^(a+)+$', '(?:\\w+\\s?)*', '((ab)*c){2,}', '(x(a|b+))*', '(a*)*', '(?<n>\\d+)+', '(a{1,3})+'])('accepts %s and runs it in linear time', (p) => {
-    expect(userPatternProblem({ pattern: `${p}!` })).toBeUndefined();
-    const d = customRegexDetector('n', `${p}!`);
-    const started = performance.now();
-    expect(d.find(near(p))).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(1000);
-  });
+  it.each(['(a+)+', '^(a+)+$', '(?:\\w+\\s?)*', '((ab)*c){2,}', '(x(a|b+))*', '(a*)*', '(?<n>\\d+)+', '(a{1,3})+'])(
+    'accepts %s and runs it in linear time',
+    (p) => {
+      expect(userPatternProblem({ pattern: `${p}!` })).toBeUndefined();
+      const d = customRegexDetector('n', `${p}!`);
+      const started = performance.now();
+      expect(d.find(near(p))).toEqual([]);
+      expect(performance.now() - started).toBeLessThan(1000);
+    },
+  );
 
   it.each(['TICKET-\\d{4}', '(\\d{3}-)+\\d{4}', '(a+)', '(a+)?b', '([+*])+', '\\(a+\\)+', '[(a+)]+', '(ab){2}', '(?:a+){1}'])('accepts %s', (p) => {
     expect(customPatternProblem(p)).toBeUndefined();

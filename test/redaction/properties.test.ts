@@ -23,7 +23,11 @@ const builtins = BUILTIN_DETECTOR_IDS.map((id) => getBuiltinDetector(id)!);
 
 const maskArb: fc.Arbitrary<MaskStyle> = fc.oneof(
   fc.constant<MaskStyle>({ style: 'full' }),
-  fc.constantFrom<MaskStyle>({ style: 'full', replacement: '[REDACTED:{detector}]' }, { style: 'full', replacement: '' }, { style: 'full', replacement: 'XXXX' }),
+  fc.constantFrom<MaskStyle>(
+    { style: 'full', replacement: '[REDACTED:{detector}]' },
+    { style: 'full', replacement: '' },
+    { style: 'full', replacement: 'XXXX' },
+  ),
   fc.record({ style: fc.constant('keep-last' as const), keep: fc.integer({ min: 0, max: 8 }), maskChar: fc.constantFrom('*', '#', '•', '-', '.') }),
 );
 
@@ -34,15 +38,31 @@ const fillerArb = fc.string({ maxLength: 20, unit: fc.constantFrom(...Array.from
 const snippetArb = fc.oneof(
   cardArb.map((c) => c.text),
   fc.constantFrom(
-    '123-45-6789', '123 45 6789', 'SSN 536221234', '000-12-3456', 'GB82 WEST 1234 5698 7654 32', 'DE89370400440532013000', 'GB83WEST12345698765432',
-    'AKIAIOSFODNN7EXAMPLE', 'jane.doe@example.com', 'a@b.co', 'https://x.example/?c=4111111111111111', '4242 4242 4242', '1111', '12 34',
+    '123-45-6789',
+    '123 45 6789',
+    'SSN 536221234',
+    '000-12-3456',
+    'GB82 WEST 1234 5698 7654 32',
+    'DE89370400440532013000',
+    'GB83WEST12345698765432',
+    'AKIAIOSFODNN7EXAMPLE',
+    'jane.doe@example.com',
+    'a@b.co',
+    'https://x.example/?c=4111111111111111',
+    '4242 4242 4242',
+    '1111',
+    '12 34',
   ),
   fc.string({ maxLength: 12, unit: fc.constantFrom(...'0123456789 -'.split('')) }),
   fc.string({ maxLength: 8 }),
 );
-const messyTextArb = fc.array(snippetArb, { maxLength: 10 }).chain((parts) =>
-  fc.array(fc.constantFrom('', ' ', '-', '\n', 'x', '@', '.'), { minLength: parts.length, maxLength: parts.length }).map((seps) => parts.map((p, i) => p + seps[i]).join('')),
-);
+const messyTextArb = fc
+  .array(snippetArb, { maxLength: 10 })
+  .chain((parts) =>
+    fc
+      .array(fc.constantFrom('', ' ', '-', '\n', 'x', '@', '.'), { minLength: parts.length, maxLength: parts.length })
+      .map((seps) => parts.map((p, i) => p + seps[i]).join('')),
+  );
 
 describe('redaction properties', () => {
   it('(a) every embedded Luhn-valid card is masked and counted, and none is left', () => {
@@ -70,9 +90,37 @@ describe('redaction properties', () => {
 
   it('(b) redacting HTML twice changes nothing the second time, and only text changes', () => {
     const markup = fc.constantFrom(
-      '<b>', '</b>', '<span class="a">', '</span>', '<p>', '</p>', '<br>', '<!-- c -->', '&nbsp;', '&#52;', '&amp;', '&#x2d;', '&co', '&', '<', '</',
-      '<a title="4111111111111111">', '<img alt=4111111111111111>', '</a>', '<script>"4111111111111111"</script>', '<style>', '</style>',
-      '<!--[if mso]><p>', '</p><![endif]-->', '<!--', '-->', '<?', '<xmp>', '</xmp>', '<title>', '</title>',
+      '<b>',
+      '</b>',
+      '<span class="a">',
+      '</span>',
+      '<p>',
+      '</p>',
+      '<br>',
+      '<!-- c -->',
+      '&nbsp;',
+      '&#52;',
+      '&amp;',
+      '&#x2d;',
+      '&co',
+      '&',
+      '<',
+      '</',
+      '<a title="4111111111111111">',
+      '<img alt=4111111111111111>',
+      '</a>',
+      '<script>"4111111111111111"</script>',
+      '<style>',
+      '</style>',
+      '<!--[if mso]><p>',
+      '</p><![endif]-->',
+      '<!--',
+      '-->',
+      '<?',
+      '<xmp>',
+      '</xmp>',
+      '<title>',
+      '</title>',
     );
     const htmlArb = fc.array(fc.oneof(snippetArb, markup), { maxLength: 14 }).map((parts) => parts.join(''));
     fc.assert(

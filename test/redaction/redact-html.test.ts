@@ -54,7 +54,10 @@ describe('redactHtml', () => {
 
   it('finds numbers split by inline tags and comments, but not across blocks', () => {
     const html = '<p>Card <b>4111</b> 1111<!-- x --> 1111 <i>1111</i></p><p>4111 1111</p><p>1111 1111</p>';
-    expect(redactHtml(html, all, full)).toEqual({ html: '<p>Card <b>[REDACTED]</b><!-- x --><i></i></p><p>4111 1111</p><p>1111 1111</p>', counts: { 'payment-card': 1 } });
+    expect(redactHtml(html, all, full)).toEqual({
+      html: '<p>Card <b>[REDACTED]</b><!-- x --><i></i></p><p>4111 1111</p><p>1111 1111</p>',
+      counts: { 'payment-card': 1 },
+    });
   });
 
   it('redacts text inside Outlook conditional comments, and title text', () => {

@@ -10,7 +10,10 @@ const all = BUILTIN_DETECTOR_IDS.map((id) => getBuiltinDetector(id)!);
 /** A detector reporting fixed ranges of `abcdefgh` (while they still hold what they held there), for testing overlap resolution. */
 const fixed = (id: string, ranges: [number, number][]): Detector => ({
   id,
-  find: (t) => ranges.filter(([start, end]) => t.slice(start, end) === 'abcdefgh'.slice(start, end) || start < 0 || end > t.length).map(([start, end]) => ({ start, end, value: t.slice(start, end) })),
+  find: (t) =>
+    ranges
+      .filter(([start, end]) => t.slice(start, end) === 'abcdefgh'.slice(start, end) || start < 0 || end > t.length)
+      .map(([start, end]) => ({ start, end, value: t.slice(start, end) })),
 });
 
 describe('redactText', () => {
@@ -49,7 +52,12 @@ describe('redactText', () => {
   });
 
   it('drops bogus matches a detector reports', () => {
-    const bogus = fixed('bogus', [[-1, 2], [3, 3], [5, 99], [1, 3]]);
+    const bogus = fixed('bogus', [
+      [-1, 2],
+      [3, 3],
+      [5, 99],
+      [1, 3],
+    ]);
     expect(redactText('abcdef', [bogus], { style: 'full', replacement: '#' })).toEqual({ text: 'a#def', counts: { bogus: 1 } });
   });
 

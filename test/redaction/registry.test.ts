@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WmflowError } from '../../lib/errors.js';
 import { RedactionError } from '../../lib/redaction/errors.js';
-import {
-  BUILTIN_DETECTOR_IDS,
-  getBuiltinDetector,
-  isBuiltinDetectorId,
-  requireBuiltinDetector,
-  suggestDetector,
-} from '../../lib/redaction/registry.js';
+import { BUILTIN_DETECTOR_IDS, getBuiltinDetector, isBuiltinDetectorId, requireBuiltinDetector, suggestDetector } from '../../lib/redaction/registry.js';
 import { editDistance } from '../../lib/redaction/suggest-detector.js';
 
 describe('built-in detectors', () => {

@@ -9,7 +9,11 @@ import { run } from '../support/run.js';
 import { allMessages, mail, sample } from '../support/samples.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const b64 = (bytes: Buffer, eol = '\r\n') => bytes.toString('base64').replace(/.{1,76}/g, `$&${eol}`).slice(0, -eol.length);
+const b64 = (bytes: Buffer, eol = '\r\n') =>
+  bytes
+    .toString('base64')
+    .replace(/.{1,76}/g, `$&${eol}`)
+    .slice(0, -eol.length);
 
 /** A tiny PE file: `MZ` at offset 0 is what file-type needs to say `exe`. */
 const PE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 0x90)]);
@@ -75,7 +79,10 @@ async function partSpan(bytes: Buffer, filename: string): Promise<{ start: numbe
 const rule = (o: Partial<AttachmentRuleOptions> = {}) => attachmentRule({ match: { trueTypes: ['exe'] }, action: 'remove', ...o });
 
 describe('attachment rule: remove', () => {
-  it.each([['CRLF', '\r\n'], ['LF', '\n']])('%s: replaces the disguised .exe in place with a notice; every other byte is the same', async (_n, eol) => {
+  it.each([
+    ['CRLF', '\r\n'],
+    ['LF', '\n'],
+  ])('%s: replaces the disguised .exe in place with a notice; every other byte is the same', async (_n, eol) => {
     const original = build(eol);
     const r = await run([rule()], original);
     expect(r.reports[0]).toMatchObject({ status: 'applied', counts: { 'attachments.removed': 1 } });
@@ -102,10 +109,22 @@ describe('attachment rule: remove', () => {
 
   it('is idempotent and keeps WorkMail content checks happy (through the core step)', async () => {
     const rules = [rule({ match: { extensions: ['pdf'], filenamePattern: { pattern: 'removed' } } })];
-    const first = await processMessage({ bytes: input, envelope: { direction: 'INBOUND', mailFrom: 'a@partner.org', recipients: ['user@example.com'] }, rules, orgDomains: ['example.com'], platform: WORKMAIL_PLATFORM });
+    const first = await processMessage({
+      bytes: input,
+      envelope: { direction: 'INBOUND', mailFrom: 'a@partner.org', recipients: ['user@example.com'] },
+      rules,
+      orgDomains: ['example.com'],
+      platform: WORKMAIL_PLATFORM,
+    });
     expect(first.status).toBe('updated');
     expect(first.reports[0]!.counts).toEqual({ 'attachments.removed': 2 });
-    const second = await processMessage({ bytes: first.bytes, envelope: { direction: 'INBOUND', mailFrom: 'a@partner.org', recipients: ['user@example.com'] }, rules, orgDomains: ['example.com'], platform: WORKMAIL_PLATFORM });
+    const second = await processMessage({
+      bytes: first.bytes,
+      envelope: { direction: 'INBOUND', mailFrom: 'a@partner.org', recipients: ['user@example.com'] },
+      rules,
+      orgDomains: ['example.com'],
+      platform: WORKMAIL_PLATFORM,
+    });
     expect(second.status).toBe('unchanged');
   });
 
@@ -123,7 +142,11 @@ describe('attachment rule: remove', () => {
     expect(r.changed).toBe(true);
     const before = await parseMessage(original);
     const after = await parseMessage(r.output);
-    const nonContent = (m: typeof before) => m.headers.list().filter((f) => !/^(content-|mime-version)/i.test(f.name)).map((f) => f.raw.toString('latin1'));
+    const nonContent = (m: typeof before) =>
+      m.headers
+        .list()
+        .filter((f) => !/^(content-|mime-version)/i.test(f.name))
+        .map((f) => f.raw.toString('latin1'));
     expect(nonContent(after)).toEqual(nonContent(before));
     const parsed = await simpleParser(r.output);
     expect(parsed.attachments.map((a) => a.contentType)).toEqual(['text/plain']);
@@ -180,12 +203,24 @@ describe('attachment rule: quarantine', () => {
 
   it('the core step hands kept files over only with updated content', async () => {
     const envelope = { direction: 'INBOUND' as const, mailFrom: 'a@partner.org', recipients: ['user@example.com'] };
-    const done = await processMessage({ bytes: input, envelope, rules: [rule({ action: 'quarantine' })], orgDomains: ['example.com'], platform: WORKMAIL_PLATFORM });
+    const done = await processMessage({
+      bytes: input,
+      envelope,
+      rules: [rule({ action: 'quarantine' })],
+      orgDomains: ['example.com'],
+      platform: WORKMAIL_PLATFORM,
+    });
     expect(done.status).toBe('updated');
     expect(done.kept.map((k) => k.key)).toEqual([sha(PE)]);
     // Remove the Date header from the input: the pre-flight declines the update, the original goes, nothing is kept.
     const noDate = Buffer.from(input.toString('latin1').replace('Date: Mon, 1 Jan 2024 00:00:00 +0000\r\n', ''), 'latin1');
-    const declined = await processMessage({ bytes: noDate, envelope, rules: [rule({ action: 'quarantine' })], orgDomains: ['example.com'], platform: WORKMAIL_PLATFORM });
+    const declined = await processMessage({
+      bytes: noDate,
+      envelope,
+      rules: [rule({ action: 'quarantine' })],
+      orgDomains: ['example.com'],
+      platform: WORKMAIL_PLATFORM,
+    });
     expect(declined.status).toBe('declined');
     expect(declined.kept).toEqual([]);
   });
@@ -206,7 +241,14 @@ describe('attachment rule: block', () => {
 
   it('fails closed when the message cannot be inspected; remove does not', async () => {
     const uninspectable = async (o: Partial<AttachmentRuleOptions>) =>
-      runRules([rule(o)], { message: await parseMessage(input), direction: 'INBOUND', mailFrom: 'a@partner.org', recipients: ['u@example.com'], orgDomains: ['example.com'], uninspectable: { reason: 'too deep', level: 'headers' } });
+      runRules([rule(o)], {
+        message: await parseMessage(input),
+        direction: 'INBOUND',
+        mailFrom: 'a@partner.org',
+        recipients: ['u@example.com'],
+        orgDomains: ['example.com'],
+        uninspectable: { reason: 'too deep', level: 'headers' },
+      });
     expect((await uninspectable({ action: 'block', bounceMessage: 'no' })).actions).toEqual([{ type: 'BOUNCE', bounceMessage: 'no' }]);
     expect((await uninspectable({ action: 'block', onUninspectable: 'skip' })).actions).toEqual([]);
     expect((await uninspectable({ action: 'remove' })).actions).toEqual([]);
@@ -215,7 +257,17 @@ describe('attachment rule: block', () => {
 
 describe('attachment rule: configuration', () => {
   it('loads from JSON and refuses contradictory options with paths', () => {
-    const config = parseRulesConfig({ rules: [{ type: 'attachment', name: 'no-exe', match: { trueTypes: ['exe'], extensions: ['exe', 'scr'] }, action: 'quarantine', notice: 'Removed {{filename}}: ask for {{key}}.' }] });
+    const config = parseRulesConfig({
+      rules: [
+        {
+          type: 'attachment',
+          name: 'no-exe',
+          match: { trueTypes: ['exe'], extensions: ['exe', 'scr'] },
+          action: 'quarantine',
+          notice: 'Removed {{filename}}: ask for {{key}}.',
+        },
+      ],
+    });
     expect(config.rules[0]).toMatchObject({ name: 'no-exe', type: 'attachment' });
     let problems: string[] = [];
     try {
@@ -241,7 +293,6 @@ describe('attachment rule: configuration', () => {
     ]);
   });
 });
-
 
 describe('attachment rule over every sample and corpus message', () => {
   const envelope = { direction: 'INBOUND' as const, mailFrom: 'a@partner.org', recipients: ['user@example.com'] };

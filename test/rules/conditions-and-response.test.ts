@@ -6,9 +6,32 @@ import { matchesPattern, patternSpecificity, validatePattern } from '../../lib/r
 import { mail } from '../support/samples.js';
 
 const message = await parseMessage(
-  mail(['From: a@example.org', 'Subject: Invoice 42', 'X-Spam-Score: 7.5', 'Content-Type: multipart/mixed; boundary=b', '', '--b', '', 'hi', '--b', 'Content-Type: application/x-msdownload', 'Content-Disposition: attachment; filename="setup.EXE"', '', 'MZ', '--b--', '']),
+  mail([
+    'From: a@example.org',
+    'Subject: Invoice 42',
+    'X-Spam-Score: 7.5',
+    'Content-Type: multipart/mixed; boundary=b',
+    '',
+    '--b',
+    '',
+    'hi',
+    '--b',
+    'Content-Type: application/x-msdownload',
+    'Content-Disposition: attachment; filename="setup.EXE"',
+    '',
+    'MZ',
+    '--b--',
+    '',
+  ]),
 );
-const input = { direction: 'OUTBOUND' as const, mailFrom: 'me@example.com', sender: undefined, recipients: ['x@example.com', 'y@partner.org'], orgDomains: ['example.com'], message };
+const input = {
+  direction: 'OUTBOUND' as const,
+  mailFrom: 'me@example.com',
+  sender: undefined,
+  recipients: ['x@example.com', 'y@partner.org'],
+  orgDomains: ['example.com'],
+  message,
+};
 const holds = (c: Condition) => evaluateCondition(c, input);
 
 describe('conditions', () => {
@@ -67,11 +90,7 @@ describe('buildResponse', () => {
 
   it('lets the strongest action win per recipient and keeps allRecipients for the rest', () => {
     const r = buildResponse(
-      [
-        { type: 'MOVE_TO_JUNK' },
-        { type: 'DROP', recipients: ['B@example.com'] },
-        { type: 'BYPASS_SPAM_CHECK', recipients: ['c@example.com'] },
-      ],
+      [{ type: 'MOVE_TO_JUNK' }, { type: 'DROP', recipients: ['B@example.com'] }, { type: 'BYPASS_SPAM_CHECK', recipients: ['c@example.com'] }],
       rcpts,
       'INBOUND',
     );
@@ -87,7 +106,11 @@ describe('buildResponse', () => {
 
   it('stays within 10 unique actions by widening, never losing, a policy decision', () => {
     const many = Array.from({ length: 15 }, (_, i) => ({ type: 'BOUNCE' as const, bounceMessage: `reason ${i}`, recipients: [`r${i}@example.com`] }));
-    const r = buildResponse(many, many.map((m) => m.recipients[0]!), 'INBOUND');
+    const r = buildResponse(
+      many,
+      many.map((m) => m.recipients[0]!),
+      'INBOUND',
+    );
     expect(r.actions.length).toBeLessThanOrEqual(10);
     expect(r.actions.every((a) => a.action.type === 'BOUNCE')).toBe(true);
     expect(r.actions.some((a) => a.allRecipients === true)).toBe(true);

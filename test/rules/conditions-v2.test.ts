@@ -3,7 +3,7 @@ import { simpleParser } from 'mailparser';
 import { findAttachments, parseHeadersOnly, parseMessage, type MimeMessage } from '../../lib/mime/index.js';
 import { decodedSize, detectTrueTypes } from '../../lib/rules/attachment-match.js';
 import { readAuthenticationResults } from '../../lib/rules/authentication-results.js';
-import { ConfigError, evaluateCondition, parseRulesConfig, type Condition } from '../../lib/rules/index.js';
+import { type ConfigError, evaluateCondition, parseRulesConfig, type Condition } from '../../lib/rules/index.js';
 import { run } from '../support/run.js';
 import { mail } from '../support/samples.js';
 
@@ -12,28 +12,72 @@ const PE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62, 0x90)]);
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 
 function multipart(parts: { headers: string[]; body: string }[], top: string[] = []): Buffer {
-  const lines = ['From: a@partner.org', 'To: user@example.com', 'Subject: Quarterly report', ...top, 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b1"', '', 'preamble'];
+  const lines = [
+    'From: a@partner.org',
+    'To: user@example.com',
+    'Subject: Quarterly report',
+    ...top,
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b1"',
+    '',
+    'preamble',
+  ];
   for (const p of parts) lines.push('--b1', ...p.headers, '', p.body);
   lines.push('--b1--', '');
   return mail(lines);
 }
-const b64 = (bytes: Buffer) => bytes.toString('base64').replace(/.{1,76}/g, '$&\r\n').trimEnd();
+const b64 = (bytes: Buffer) =>
+  bytes
+    .toString('base64')
+    .replace(/.{1,76}/g, '$&\r\n')
+    .trimEnd();
 
 const message = await parseMessage(
   multipart(
     [
-      { headers: ['Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable'], body: 'Please wire the money to the =C3=BCber account.\r\nCard 4111 1111 1111 1111 and 5500 0000 0000 0004.' },
-      { headers: ['Content-Type: application/pdf; name="invoice.pdf"', 'Content-Disposition: attachment; filename="invoice.pdf"', 'Content-Transfer-Encoding: base64'], body: b64(PE) },
-      { headers: ['Content-Type: image/png', 'Content-Disposition: attachment; filename="photo.png"', 'Content-Transfer-Encoding: base64'], body: b64(Buffer.concat([PNG, Buffer.alloc(3000, 1)])) },
+      {
+        headers: ['Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable'],
+        body: 'Please wire the money to the =C3=BCber account.\r\nCard 4111 1111 1111 1111 and 5500 0000 0000 0004.',
+      },
+      {
+        headers: [
+          'Content-Type: application/pdf; name="invoice.pdf"',
+          'Content-Disposition: attachment; filename="invoice.pdf"',
+          'Content-Transfer-Encoding: base64',
+        ],
+        body: b64(PE),
+      },
+      {
+        headers: ['Content-Type: image/png', 'Content-Disposition: attachment; filename="photo.png"', 'Content-Transfer-Encoding: base64'],
+        body: b64(Buffer.concat([PNG, Buffer.alloc(3000, 1)])),
+      },
     ],
-    ['Authentication-Results: mx.example.com; spf=pass (sender ok) smtp.mailfrom=partner.org; dkim=fail header.d=x.org; dkim=pass header.d=partner.org; dmarc=fail (p=reject) header.from=partner.org', 'Authentication-Results: evil.example; spf=fail'],
+    [
+      'Authentication-Results: mx.example.com; spf=pass (sender ok) smtp.mailfrom=partner.org; dkim=fail header.d=x.org; dkim=pass header.d=partner.org; dmarc=fail (p=reject) header.from=partner.org',
+      'Authentication-Results: evil.example; spf=fail',
+    ],
   ),
 );
 const html = await parseMessage(
-  mail(['From: a@partner.org', 'Content-Type: text/html; charset=utf-8', '', '<html><head><title>t</title><style>.secret{}</style></head><body><p>Hello &amp; wire&nbsp;transfer</p><!-- confidential --><script>var confidential=1</script><p>IBAN DE89 3704 0044 0532 0130 00</p></body></html>', '']),
+  mail([
+    'From: a@partner.org',
+    'Content-Type: text/html; charset=utf-8',
+    '',
+    '<html><head><title>t</title><style>.secret{}</style></head><body><p>Hello &amp; wire&nbsp;transfer</p><!-- confidential --><script>var confidential=1</script><p>IBAN DE89 3704 0044 0532 0130 00</p></body></html>',
+    '',
+  ]),
 );
 const trueTypes = await detectTrueTypes(message);
-const input = (m: MimeMessage, extra: object = {}) => ({ direction: 'INBOUND' as const, mailFrom: 'a@partner.org', sender: undefined, recipients: ['user@example.com'], orgDomains: ['example.com'], message: m, trueTypes, ...extra });
+const input = (m: MimeMessage, extra: object = {}) => ({
+  direction: 'INBOUND' as const,
+  mailFrom: 'a@partner.org',
+  sender: undefined,
+  recipients: ['user@example.com'],
+  orgDomains: ['example.com'],
+  message: m,
+  trueTypes,
+  ...extra,
+});
 const holds = (c: Condition, m = message, extra: object = {}) => evaluateCondition(c, input(m, extra));
 
 describe('body condition', () => {
@@ -152,7 +196,20 @@ describe('configuration', () => {
     ).not.toThrow();
     let problems: string[] = [];
     try {
-      parseRulesConfig({ rules: [{ type: 'action', action: 'DROP', when: { body: {}, detector: { detectors: ['credit_card'] }, authentication: { spf: 'passed' }, attachment: { filenamePattern: { pattern: '(a)\\1' } } } }] });
+      parseRulesConfig({
+        rules: [
+          {
+            type: 'action',
+            action: 'DROP',
+            when: {
+              body: {},
+              detector: { detectors: ['credit_card'] },
+              authentication: { spf: 'passed' },
+              attachment: { filenamePattern: { pattern: '(a)\\1' } },
+            },
+          },
+        ],
+      });
     } catch (err) {
       problems = (err as ConfigError).problems;
     }
@@ -169,8 +226,18 @@ describe('helpers', () => {
   it('decoded sizes agree with mailparser for base64, quoted-printable and identity bodies', async () => {
     const m = multipart([
       { headers: ['Content-Type: text/plain'], body: 'body' },
-      { headers: ['Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename="a.bin"', 'Content-Transfer-Encoding: base64'], body: b64(Buffer.alloc(1001, 3)) },
-      { headers: ['Content-Type: text/plain; charset=utf-8', 'Content-Disposition: attachment; filename="q.txt"', 'Content-Transfer-Encoding: quoted-printable'], body: 'caf=C3=A9 soft=\r\nbreak =3D' },
+      {
+        headers: ['Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename="a.bin"', 'Content-Transfer-Encoding: base64'],
+        body: b64(Buffer.alloc(1001, 3)),
+      },
+      {
+        headers: [
+          'Content-Type: text/plain; charset=utf-8',
+          'Content-Disposition: attachment; filename="q.txt"',
+          'Content-Transfer-Encoding: quoted-printable',
+        ],
+        body: 'caf=C3=A9 soft=\r\nbreak =3D',
+      },
       { headers: ['Content-Type: text/csv', 'Content-Disposition: attachment; filename="c.csv"'], body: 'a,b\r\n1,2' },
     ]);
     const parsed = await simpleParser(m);

@@ -24,13 +24,24 @@ describe('rules configuration', () => {
       rules: [
         { type: 'subject-tag', tag: '[EXTERNAL]', when: { direction: 'inbound', senderIs: 'external' } },
         { type: 'disclaimer', name: 'legal', text: 'Sent by {{sender}}', html: '<p>Sent by {{sender}}</p>', position: 'bottom', onProtected: 'wrap' },
-        { type: 'redact', detectors: ['payment-card', { id: 'ticket', pattern: 'TICKET-\\d+' }], mask: { style: 'keep-last', keep: 4 }, onFind: { action: 'BOUNCE', bounceMessage: 'no' } },
+        {
+          type: 'redact',
+          detectors: ['payment-card', { id: 'ticket', pattern: 'TICKET-\\d+' }],
+          mask: { style: 'keep-last', keep: 4 },
+          onFind: { action: 'BOUNCE', bounceMessage: 'no' },
+        },
         { type: 'header', operations: [{ op: 'add', name: 'X-Processed-By', value: 'wmflow' }] },
         { type: 'action', action: 'MOVE_TO_JUNK', when: { header: { name: 'X-Spam-Score', matches: { pattern: '^[5-9]' } } } },
       ],
     });
     expect(config.orgDomains).toEqual(['example.com']);
-    expect(config.rules.map((r) => `${r.type}:${r.name}`)).toEqual(['subject-tag:subject-tag', 'disclaimer:legal', 'redact:redact', 'header:header', 'action:action-move_to_junk']);
+    expect(config.rules.map((r) => `${r.type}:${r.name}`)).toEqual([
+      'subject-tag:subject-tag',
+      'disclaimer:legal',
+      'redact:redact',
+      'header:header',
+      'action:action-move_to_junk',
+    ]);
   });
 
   it('reports every problem at once, with paths and suggestions', () => {

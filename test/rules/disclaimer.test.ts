@@ -89,7 +89,16 @@ describe('disclaimer', () => {
   });
 
   it('adds a text part to a message that has none', async () => {
-    const pdf = mail(['From: a@example.org', 'Subject: scan', 'Content-Type: application/pdf', 'Content-Disposition: attachment; filename=scan.pdf', 'Content-Transfer-Encoding: base64', '', 'JVBERi0xLjQK', '']);
+    const pdf = mail([
+      'From: a@example.org',
+      'Subject: scan',
+      'Content-Type: application/pdf',
+      'Content-Disposition: attachment; filename=scan.pdf',
+      'Content-Transfer-Encoding: base64',
+      '',
+      'JVBERi0xLjQK',
+      '',
+    ]);
     const result = await run([rule()], pdf);
     const m = await parseMessage(result.output);
     expect(getText(findReaderBodies(m).text!)).toContain('CONFIDENTIAL');
@@ -99,7 +108,23 @@ describe('disclaimer', () => {
   });
 
   it('leaves signed mail byte-identical by default, wraps or bounces it when configured', async () => {
-    const signed = mail(['From: a@example.org', 'Date: Mon, 1 Jan 2024 00:00:00 +0000', 'Subject: s', 'Content-Type: multipart/signed; protocol="application/pkcs7-signature"; boundary=s', '', '--s', 'Content-Type: text/plain', '', 'signed', '--s', 'Content-Type: application/pkcs7-signature', '', 'MIAG', '--s--', '']);
+    const signed = mail([
+      'From: a@example.org',
+      'Date: Mon, 1 Jan 2024 00:00:00 +0000',
+      'Subject: s',
+      'Content-Type: multipart/signed; protocol="application/pkcs7-signature"; boundary=s',
+      '',
+      '--s',
+      'Content-Type: text/plain',
+      '',
+      'signed',
+      '--s',
+      'Content-Type: application/pkcs7-signature',
+      '',
+      'MIAG',
+      '--s--',
+      '',
+    ]);
     const skip = await run([rule()], signed);
     expect(skip.changed).toBe(false);
     expect(skip.output.equals(signed)).toBe(true);
@@ -168,8 +193,16 @@ describe('disclaimer templates', () => {
 });
 
 describe('disclaimer splices instead of re-encoding', () => {
-  const head = ['From: a@example.org', 'To: user@example.com', 'Date: Mon, 1 Jan 2024 00:00:00 +0000', 'Message-ID: <s@example.org>', 'Subject: s', 'MIME-Version: 1.0'];
-  const single = (ct: string, cte: string, body: Buffer) => Buffer.concat([Buffer.from([...head, `Content-Type: ${ct}`, `Content-Transfer-Encoding: ${cte}`, '', ''].join('\r\n')), body]);
+  const head = [
+    'From: a@example.org',
+    'To: user@example.com',
+    'Date: Mon, 1 Jan 2024 00:00:00 +0000',
+    'Message-ID: <s@example.org>',
+    'Subject: s',
+    'MIME-Version: 1.0',
+  ];
+  const single = (ct: string, cte: string, body: Buffer) =>
+    Buffer.concat([Buffer.from([...head, `Content-Type: ${ct}`, `Content-Transfer-Encoding: ${cte}`, '', ''].join('\r\n')), body]);
   const notice = () => disclaimerRule({ text: 'NOTICE: external sender' });
 
   it('Latin-1 bytes labelled utf-8: every original byte stays, the disclaimer follows (no U+FFFD)', async () => {
@@ -199,7 +232,9 @@ describe('disclaimer splices instead of re-encoding', () => {
     const at = input.indexOf('</body>');
     expect(result.output.subarray(0, at).equals(input.subarray(0, at))).toBe(true);
     expect(result.output.subarray(result.output.length - (input.length - at)).equals(input.subarray(at))).toBe(true);
-    expect((await simpleParser(result.output)).html).toContain('<p>Grüße</p><div data-wmflow-disclaimer="disclaimer"><p>NOTICE: external sender</p></div></body>');
+    expect((await simpleParser(result.output)).html).toContain(
+      '<p>Grüße</p><div data-wmflow-disclaimer="disclaimer"><p>NOTICE: external sender</p></div></body>',
+    );
   });
 
   it('a charset that cannot carry the disclaimer and bytes that do not round-trip: a separate UTF-8 part', async () => {
@@ -225,9 +260,39 @@ describe('disclaimer splices instead of re-encoding', () => {
 
   it('a separate part goes into the enclosing mixed, never into the alternative; the HTML half is spliced', async () => {
     const input = Buffer.concat([
-      Buffer.from([...head, 'Content-Type: multipart/mixed; boundary=m', '', '--m', 'Content-Type: multipart/alternative; boundary=a', '', '--a', 'Content-Type: text/plain; charset=x-made-up', 'Content-Transfer-Encoding: 8bit', '', ''].join('\r\n')),
+      Buffer.from(
+        [
+          ...head,
+          'Content-Type: multipart/mixed; boundary=m',
+          '',
+          '--m',
+          'Content-Type: multipart/alternative; boundary=a',
+          '',
+          '--a',
+          'Content-Type: text/plain; charset=x-made-up',
+          'Content-Transfer-Encoding: 8bit',
+          '',
+          '',
+        ].join('\r\n'),
+      ),
       Buffer.from([0x47, 0x72, 0xfc, 0xdf, 0x65]),
-      Buffer.from(['', '--a', 'Content-Type: text/html; charset=utf-8', '', '<p>Hi</p>', '--a--', '--m', 'Content-Type: application/pdf', 'Content-Transfer-Encoding: base64', '', 'JVBERi0xLjQK', '--m--', ''].join('\r\n')),
+      Buffer.from(
+        [
+          '',
+          '--a',
+          'Content-Type: text/html; charset=utf-8',
+          '',
+          '<p>Hi</p>',
+          '--a--',
+          '--m',
+          'Content-Type: application/pdf',
+          'Content-Transfer-Encoding: base64',
+          '',
+          'JVBERi0xLjQK',
+          '--m--',
+          '',
+        ].join('\r\n'),
+      ),
     ]);
     const rule = disclaimerRule({ text: 'Vertraulich ✓' });
     const result = await run([rule], input);

@@ -6,7 +6,15 @@ import { diffWindow } from '../support/byte-ranges.js';
 import { run } from '../support/run.js';
 import { allMessages, mail } from '../support/samples.js';
 
-const base = mail(['Received: from x by y; Mon, 1 Jan 2024 00:00:00 +0000', 'From: a@example.org', 'Subject: Re: Quarterly numbers', 'X-Old: 1', '', 'body', '']);
+const base = mail([
+  'Received: from x by y; Mon, 1 Jan 2024 00:00:00 +0000',
+  'From: a@example.org',
+  'Subject: Re: Quarterly numbers',
+  'X-Old: 1',
+  '',
+  'body',
+  '',
+]);
 
 describe('header rule', () => {
   it('adds, sets and removes with templates, leaving other header bytes alone', async () => {
@@ -26,7 +34,9 @@ describe('header rule', () => {
   });
 
   it('refuses immutable and unique headers at construction with a clear error', () => {
-    expect(() => headerRule({ operations: [{ op: 'set', name: 'Message-ID', value: 'x' }] }, WORKMAIL_PLATFORM)).toThrow(/operations\[0\]: cannot set Message-ID: Message-ID is immutable/);
+    expect(() => headerRule({ operations: [{ op: 'set', name: 'Message-ID', value: 'x' }] }, WORKMAIL_PLATFORM)).toThrow(
+      /operations\[0\]: cannot set Message-ID: Message-ID is immutable/,
+    );
     expect(() => headerRule({ operations: [{ op: 'add', name: 'Subject', value: 'x' }] })).toThrow(/may appear only once/);
     expect(() => headerRule({ operations: [{ op: 'set', name: 'Content-Type', value: 'text/plain' }] })).toThrow(/MIME structure/);
     // Immutability is WorkMail's rule: the platform-neutral engine lets other flows set Message-ID.
@@ -77,7 +87,9 @@ describe('subject-tag rule', () => {
 
 describe('action rule', () => {
   it('asks for an action for all or matching recipients, skipping types the direction lacks', async () => {
-    const bounce = await run([actionRule({ action: 'BOUNCE', bounceMessage: 'nope', recipients: ['*.example.com'] })], base, { recipients: ['x@example.com', 'y@sub.example.com', 'z@other.org'] });
+    const bounce = await run([actionRule({ action: 'BOUNCE', bounceMessage: 'nope', recipients: ['*.example.com'] })], base, {
+      recipients: ['x@example.com', 'y@sub.example.com', 'z@other.org'],
+    });
     expect(bounce.actions).toEqual([{ type: 'BOUNCE', bounceMessage: 'nope', recipients: ['x@example.com', 'y@sub.example.com'] }]);
     const junk = await run([actionRule({ action: 'MOVE_TO_JUNK' })], base, { direction: 'OUTBOUND', platform: WORKMAIL_PLATFORM });
     expect(junk.actions).toEqual([]);

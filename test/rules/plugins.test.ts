@@ -49,7 +49,11 @@ describe('rules files with plugins', () => {
   });
 
   it('resolves a bare name by Node resolution from the rules file’s folder', async () => {
-    write('project/node_modules/wmflow-plugin-sample/package.json', { name: 'wmflow-plugin-sample', type: 'module', exports: { '.': { default: './index.js' } } });
+    write('project/node_modules/wmflow-plugin-sample/package.json', {
+      name: 'wmflow-plugin-sample',
+      type: 'module',
+      exports: { '.': { default: './index.js' } },
+    });
     write('project/node_modules/wmflow-plugin-sample/index.js', plainPlugin('from-package'));
     const file = write('project/config/rules.json', { plugins: ['wmflow-plugin-sample'], rules: [{ type: 'from-package', name: 'p' }] });
     const config = await loadRulesFileWithPlugins(file);
@@ -64,17 +68,26 @@ describe('rules files with plugins', () => {
       'plugins[0]: "./plugin.mjs" does not export ruleTypes (a record of rule type name → defineRuleType(...))',
     ]);
     write('clash/plugin.mjs', plainPlugin('redact'));
-    expect(await problems(write('clash/rules.json', { plugins: ['./plugin.mjs'], rules: [] }))).toEqual(['plugins[0]: "./plugin.mjs" defines rule type "redact", already defined by the built-in types']);
+    expect(await problems(write('clash/rules.json', { plugins: ['./plugin.mjs'], rules: [] }))).toEqual([
+      'plugins[0]: "./plugin.mjs" defines rule type "redact", already defined by the built-in types',
+    ]);
   });
 
   it('still reports every rule problem, plugin options included, with the file named', async () => {
-    const file = write('bad-options/rules.json', { plugins: [path.join(SAMPLES_DIR, 'custom-rules/block-executables.ts')], rules: [{ type: 'block-executables', extension: ['exe'] }, { type: 'disclamer' }] });
-    await expect(loadRulesFileWithPlugins(file)).rejects.toThrow(/invalid .*bad-options.rules\.json:\n {2}rules\[0\]: unknown option "extension" \(did you mean "extensions"\?\)\n {2}rules\[1\]\.type: unknown rule type "disclamer"/);
+    const file = write('bad-options/rules.json', {
+      plugins: [path.join(SAMPLES_DIR, 'custom-rules/block-executables.ts')],
+      rules: [{ type: 'block-executables', extension: ['exe'] }, { type: 'disclamer' }],
+    });
+    await expect(loadRulesFileWithPlugins(file)).rejects.toThrow(
+      /invalid .*bad-options.rules\.json:\n {2}rules\[0\]: unknown option "extension" \(did you mean "extensions"\?\)\n {2}rules\[1\]\.type: unknown rule type "disclamer"/,
+    );
   });
 
   it('uses plugins handed in by specifier without importing them (the Lambda bundle’s case)', async () => {
     const preloaded: RulesPlugin = {
-      ruleTypes: { bundled: defineRuleType({ schema: z.object({ type: z.literal('bundled') }), create: () => defineRule({ name: 'bundled', run: () => undefined }) }) },
+      ruleTypes: {
+        bundled: defineRuleType({ schema: z.object({ type: z.literal('bundled') }), create: () => defineRule({ name: 'bundled', run: () => undefined }) }),
+      },
     };
     const file = write('bundled/rules.json', { plugins: ['./not-on-disk.js'], rules: [{ type: 'bundled' }] });
     const config = await loadRulesFileWithPlugins(file, { plugins: { './not-on-disk.js': preloaded } });
@@ -83,6 +96,14 @@ describe('rules files with plugins', () => {
 
   it('loads plugins for the Lambda’s settings (WMFLOW_RULES_FILE)', async () => {
     const settings = await loadSettingsFromEnv({ WMFLOW_BUCKET: 'my-bucket', WMFLOW_RULES_FILE: 'samples/rules-with-plugin.json', LAMBDA_TASK_ROOT: root });
-    expect(settings.rules.map((r) => r.name)).toEqual(['tag-external', 'external-warning', 'dlp-outbound', 'legal-footer', 'stamp', 'junk-high-spam-score', 'no-executables-out']);
+    expect(settings.rules.map((r) => r.name)).toEqual([
+      'tag-external',
+      'external-warning',
+      'dlp-outbound',
+      'legal-footer',
+      'stamp',
+      'junk-high-spam-score',
+      'no-executables-out',
+    ]);
   });
 });

@@ -44,7 +44,10 @@ function largeAttachment(): Buffer {
   ]);
 }
 
-const inputs: [string, Buffer][] = [...emlFiles(SAMPLES_DIR).map((f): [string, Buffer] => [path.basename(f), readFileSync(f)]), ['generated/large-attachment.eml', largeAttachment()]];
+const inputs: [string, Buffer][] = [
+  ...emlFiles(SAMPLES_DIR).map((f): [string, Buffer] => [path.basename(f), readFileSync(f)]),
+  ['generated/large-attachment.eml', largeAttachment()],
+];
 
 interface Replayed {
   name: string;
@@ -85,8 +88,18 @@ const isProtected = async (bytes: Buffer) => {
 
 describe('samples/recipes', () => {
   it('every recipe loads with the WorkMail platform', () => {
-    const names = readdirSync(RECIPES).filter((f) => f.endsWith('.json')).sort();
-    expect(names).toEqual(['audit-first.json', 'block-executables.json', 'dlp-bounce.json', 'external-sender-banner.json', 'legal-disclaimer.json', 'strip-attachments-over-1mb.json', 'subject-tag.json']);
+    const names = readdirSync(RECIPES)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
+    expect(names).toEqual([
+      'audit-first.json',
+      'block-executables.json',
+      'dlp-bounce.json',
+      'external-sender-banner.json',
+      'legal-disclaimer.json',
+      'strip-attachments-over-1mb.json',
+      'subject-tag.json',
+    ]);
     for (const n of names) expect(loadRulesFile(path.join(RECIPES, n), { platform: WORKMAIL_PLATFORM }).rules.length).toBeGreaterThan(0);
   });
 
@@ -130,13 +143,17 @@ describe('samples/recipes', () => {
 
   it('strip-attachments-over-1mb: removes each attachment over the limit; none is left', async () => {
     const config = loadRulesFile(recipeFile('strip-attachments-over-1mb'), { platform: WORKMAIL_PLATFORM });
-    const limit = (JSON.parse(readFileSync(recipeFile('strip-attachments-over-1mb'), 'utf8')) as { rules: { match: { minSize: number } }[] }).rules[0]!.match.minSize - 1;
+    const limit =
+      (JSON.parse(readFileSync(recipeFile('strip-attachments-over-1mb'), 'utf8')) as { rules: { match: { minSize: number } }[] }).rules[0]!.match.minSize - 1;
     const runs = await replay(config);
     const removed = runs.reduce((n, r) => n + (r.outcome.reports[0]!.counts['attachments.removed'] ?? 0), 0);
     expect(removed).toBeGreaterThanOrEqual(1);
     for (const r of runs) {
       if (await isProtected(r.input)) continue;
-      expect(r.after.attachments.filter((a) => a.size > limit).map((a) => a.filename), r.name).toEqual([]);
+      expect(
+        r.after.attachments.filter((a) => a.size > limit).map((a) => a.filename),
+        r.name,
+      ).toEqual([]);
       // Everything under the limit is still there, byte for byte.
       const small = r.before.attachments.filter((a) => a.size <= limit).map((a) => a.checksum);
       expect(r.after.attachments.map((a) => a.checksum)).toEqual(expect.arrayContaining(small));

@@ -20,7 +20,11 @@ const values = (d: { find(t: string): { value: string }[] }, t: string) => d.fin
 
 describe('detectors', () => {
   it('payment cards: Luhn, issuer prefix, separators, boundaries', () => {
-    expect(values(paymentCard, 'a 4111 1111 1111 1111 b 5500-0000-0000-0004 c 378282246310005')).toEqual(['4111 1111 1111 1111', '5500-0000-0000-0004', '378282246310005']);
+    expect(values(paymentCard, 'a 4111 1111 1111 1111 b 5500-0000-0000-0004 c 378282246310005')).toEqual([
+      '4111 1111 1111 1111',
+      '5500-0000-0000-0004',
+      '378282246310005',
+    ]);
     expect(values(paymentCard, '4111111111111112')).toEqual([]); // Luhn fails
     expect(values(paymentCard, '1234567812345670')).toEqual([]); // Luhn ok, no issuer
     expect(values(paymentCard, '94111111111111111')).toEqual([]); // inside a longer number
@@ -67,7 +71,8 @@ describe('redaction of text and HTML', () => {
   });
 
   it('never touches tags, attributes, URLs, comments or scripts unless asked; decodes entities', () => {
-    const html = '<p title="4111111111111111">Card 4111&#32;1111 1111 1111 <a href="https://x.example/?c=4111111111111111">https://x.example/?c=4111111111111111</a></p><script>"4111111111111111"</script><!-- 4111111111111111 -->';
+    const html =
+      '<p title="4111111111111111">Card 4111&#32;1111 1111 1111 <a href="https://x.example/?c=4111111111111111">https://x.example/?c=4111111111111111</a></p><script>"4111111111111111"</script><!-- 4111111111111111 -->';
     const r = redactHtml(html, all, { style: 'full' });
     expect(r.html).toBe(html.replace('4111&#32;1111 1111 1111', '[REDACTED]'));
     expect(r.counts).toEqual({ 'payment-card': 1 });
@@ -80,21 +85,25 @@ describe('redaction of text and HTML', () => {
     .tuple(fc.constantFrom('4', '51', '37', '6011'), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 10, maxLength: 14 }), fc.constantFrom('', ' ', '-'))
     .map(([prefix, rest, sep]) => {
       const len = prefix === '37' ? 15 : 16;
-      let digits = (prefix + rest.join('')).slice(0, len - 1).padEnd(len - 1, '0');
+      const digits = (prefix + rest.join('')).slice(0, len - 1).padEnd(len - 1, '0');
       for (let d = 0; d <= 9; d++) if (luhnValid(digits + d)) return { digits: digits + d, text: (digits + d).replace(/(\d{4})(?=\d)/g, `$1${sep}`) };
       return { digits, text: digits };
     });
 
   it('leaves no detectable card number, for any text with any cards in it (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.string({ maxLength: 20 }), cardArb), { maxLength: 5 }), fc.constantFrom<'full' | 'keep-last'>('full', 'keep-last'), (chunks, style) => {
-        const text = chunks.map(([filler, card]) => `${filler} ${card.text} `).join('');
-        const mask = style === 'full' ? ({ style: 'full' } as const) : ({ style: 'keep-last', keep: 4 } as const);
-        const out = redactText(text, all, mask);
-        expect(paymentCard.find(out.text)).toEqual([]);
-        // Redacting again finds nothing at all (idempotent).
-        expect(redactText(out.text, all, mask)).toEqual({ text: out.text, counts: {} });
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.string({ maxLength: 20 }), cardArb), { maxLength: 5 }),
+        fc.constantFrom<'full' | 'keep-last'>('full', 'keep-last'),
+        (chunks, style) => {
+          const text = chunks.map(([filler, card]) => `${filler} ${card.text} `).join('');
+          const mask = style === 'full' ? ({ style: 'full' } as const) : ({ style: 'keep-last', keep: 4 } as const);
+          const out = redactText(text, all, mask);
+          expect(paymentCard.find(out.text)).toEqual([]);
+          // Redacting again finds nothing at all (idempotent).
+          expect(redactText(out.text, all, mask)).toEqual({ text: out.text, counts: {} });
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -131,7 +140,11 @@ const dlp = mail([
 
 describe('redact rule', () => {
   it('redacts subject (re-encoded), text and HTML text, reports counts, and asks for its action', async () => {
-    const rule = redactRule({ detectors: all, mask: { style: 'keep-last', keep: 4 }, onFind: { action: 'BOUNCE', bounceMessage: 'Card numbers may not leave the company.' } });
+    const rule = redactRule({
+      detectors: all,
+      mask: { style: 'keep-last', keep: 4 },
+      onFind: { action: 'BOUNCE', bounceMessage: 'Card numbers may not leave the company.' },
+    });
     const result = await run([rule], dlp, { direction: 'OUTBOUND' });
     const m = await parseMessage(result.output);
     expect(m.headers.getDecoded('subject')).toEqual(['Karte für Sie: **** **** **** 1111']);
@@ -170,7 +183,10 @@ describe('redact rule', () => {
 
 describe('redact rule: bodies that do not decode losslessly', () => {
   const single = (ct: string, cte: string, body: Buffer) =>
-    Buffer.concat([Buffer.from(['From: a@example.com', 'To: b@example.org', 'Subject: s', `Content-Type: ${ct}`, `Content-Transfer-Encoding: ${cte}`, '', ''].join('\r\n')), body]);
+    Buffer.concat([
+      Buffer.from(['From: a@example.com', 'To: b@example.org', 'Subject: s', `Content-Type: ${ct}`, `Content-Transfer-Encoding: ${cte}`, '', ''].join('\r\n')),
+      body,
+    ]);
 
   it('Latin-1 bytes labelled utf-8: left as they are, with the reason reported; onFind still acts', async () => {
     const body = Buffer.concat([Buffer.from([0x43, 0x61, 0x66, 0xe9]), Buffer.from(' card 4111 1111 1111 1111\r\n')]);

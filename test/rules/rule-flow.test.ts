@@ -9,8 +9,32 @@ import { run } from '../support/run.js';
 import { mail } from '../support/samples.js';
 
 const card = '4111 1111 1111 1111';
-const plain = mail(['From: a@partner.org', 'To: user@example.com', 'Date: Mon, 1 Jan 2024 00:00:00 +0000', 'Subject: Hello', 'X-Flag: yes', '', `Card ${card} inside`, '']);
-const withExe = mail(['From: a@partner.org', 'Subject: x', 'Content-Type: multipart/mixed; boundary=b', '', '--b', '', 'hi', '--b', 'Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename="a.exe"', '', 'MZ', '--b--', '']);
+const plain = mail([
+  'From: a@partner.org',
+  'To: user@example.com',
+  'Date: Mon, 1 Jan 2024 00:00:00 +0000',
+  'Subject: Hello',
+  'X-Flag: yes',
+  '',
+  `Card ${card} inside`,
+  '',
+]);
+const withExe = mail([
+  'From: a@partner.org',
+  'Subject: x',
+  'Content-Type: multipart/mixed; boundary=b',
+  '',
+  '--b',
+  '',
+  'hi',
+  '--b',
+  'Content-Type: application/octet-stream',
+  'Content-Disposition: attachment; filename="a.exe"',
+  '',
+  'MZ',
+  '--b--',
+  '',
+]);
 
 const tag = (extra: Partial<Rule> = {}): Rule => ({ ...subjectTagRule({ tag: '[EXT]' }), ...extra });
 
@@ -37,7 +61,14 @@ describe('unless (exceptions)', () => {
     expect(result.reports[0]!.uninspectable).toMatch(/could not inspect/);
     expect(result.actions.map((a) => a.type)).toEqual(['BOUNCE']);
     // A `when` that is false wins over an unknown exception: nothing applies.
-    const not = await runRules([{ ...rule, when: { direction: 'OUTBOUND' } }], { message: await parseMessage(plain), direction: 'INBOUND', mailFrom: 'a@partner.org', recipients: ['u@example.com'], orgDomains: ['example.com'], uninspectable: { reason: 'x', level: 'headers' } });
+    const not = await runRules([{ ...rule, when: { direction: 'OUTBOUND' } }], {
+      message: await parseMessage(plain),
+      direction: 'INBOUND',
+      mailFrom: 'a@partner.org',
+      recipients: ['u@example.com'],
+      orgDomains: ['example.com'],
+      uninspectable: { reason: 'x', level: 'headers' },
+    });
     expect(not.actions).toEqual([]);
     expect(not.reports[0]).toMatchObject({ status: 'skipped', reason: 'condition not met' });
   });
@@ -69,7 +100,12 @@ describe('audit mode', () => {
     expect(r.output.equals(plain)).toBe(true);
     expect(r.changed).toBe(false);
     expect(r.actions).toEqual([]);
-    expect(r.reports[0]).toMatchObject({ status: 'would-apply', audit: true, counts: { 'payment-card': 1 }, actions: [{ type: 'BOUNCE', bounceMessage: 'blocked' }] });
+    expect(r.reports[0]).toMatchObject({
+      status: 'would-apply',
+      audit: true,
+      counts: { 'payment-card': 1 },
+      actions: [{ type: 'BOUNCE', bounceMessage: 'blocked' }],
+    });
     expect(r.reports[0]!.changes).toEqual(['redacted 1 match(es) in message']);
     expect(r.reports[1]).toMatchObject({ status: 'would-apply', audit: true, changes: ['tagged subject with [EXT]'] });
   });
@@ -81,7 +117,13 @@ describe('audit mode', () => {
   });
 
   it('never stops later rules, and a failing audit rule leaves the content usable', async () => {
-    const boom = defineRule({ name: 'boom', mode: 'audit', run: () => { throw new Error('bad'); } });
+    const boom = defineRule({
+      name: 'boom',
+      mode: 'audit',
+      run: () => {
+        throw new Error('bad');
+      },
+    });
     const r = await run([tag({ mode: 'audit', stopProcessing: true }), boom, tag({ name: 'enforced' })], plain);
     expect(r.reports.map((x) => x.status)).toEqual(['would-apply', 'failed', 'applied']);
     expect(r.reports[0]!.stoppedProcessing).toBe(true);
@@ -91,7 +133,14 @@ describe('audit mode', () => {
 
   it('policy actions of an audit rule are reported, not requested', async () => {
     const rule: Rule = { ...actionRule({ action: 'DROP' }), when: { attachment: { extensions: ['exe'] } }, mode: 'audit' };
-    const result = await runRules([rule], { message: await parseMessage(withExe), direction: 'INBOUND', mailFrom: 'a@partner.org', recipients: ['u@example.com'], orgDomains: ['example.com'], uninspectable: { reason: 'x', level: 'headers' } });
+    const result = await runRules([rule], {
+      message: await parseMessage(withExe),
+      direction: 'INBOUND',
+      mailFrom: 'a@partner.org',
+      recipients: ['u@example.com'],
+      orgDomains: ['example.com'],
+      uninspectable: { reason: 'x', level: 'headers' },
+    });
     expect(result.actions).toEqual([]);
     expect(result.reports[0]).toMatchObject({ status: 'would-apply', actions: [{ type: 'DROP' }] });
     expect(result.reports[0]!.reason).toMatch(/would apply DROP by policy/);
@@ -108,7 +157,10 @@ describe('audit mode', () => {
       },
       { platform: WORKMAIL_PLATFORM },
     );
-    expect(config.rules.map((r) => [r.mode, r.stopProcessing ?? false, r.unless !== undefined])).toEqual([['audit', true, true], ['audit', false, false]]);
+    expect(config.rules.map((r) => [r.mode, r.stopProcessing ?? false, r.unless !== undefined])).toEqual([
+      ['audit', true, true],
+      ['audit', false, false],
+    ]);
     const r = await run(config.rules, plain, { orgDomains: ['example.com'] });
     expect(r.output.equals(plain)).toBe(true);
     expect(r.actions).toEqual([]);
@@ -123,13 +175,26 @@ describe('audit mode', () => {
   it('the pipeline counts audit hits apart from rule hits', async () => {
     const observer = new RecordingObserver();
     const out = await processEvent(
-      { summaryVersion: '2018-10-10', envelope: { mailFrom: { address: 'a@partner.org' }, recipients: [{ address: 'user@example.com' }] }, subject: 'Hello', messageId: 'm-1', invocationId: 'i-1', flowDirection: 'INBOUND', truncated: false },
+      {
+        summaryVersion: '2018-10-10',
+        envelope: { mailFrom: { address: 'a@partner.org' }, recipients: [{ address: 'user@example.com' }] },
+        subject: 'Hello',
+        messageId: 'm-1',
+        invocationId: 'i-1',
+        flowDirection: 'INBOUND',
+        truncated: false,
+      },
       {
         messageFlow: { getRawMessage: async () => plain, putRawMessage: async () => undefined },
         objectStore: { put: async () => ({}) },
         observer,
       },
-      { rules: [tag({ mode: 'audit' }), headerRule({ name: 'stamp', operations: [{ op: 'set', name: 'X-Stamp', value: '1' }] })], orgDomains: ['example.com'], bucket: 'b', keyPrefix: 'updated/' },
+      {
+        rules: [tag({ mode: 'audit' }), headerRule({ name: 'stamp', operations: [{ op: 'set', name: 'X-Stamp', value: '1' }] })],
+        orgDomains: ['example.com'],
+        bucket: 'b',
+        keyPrefix: 'updated/',
+      },
     );
     expect(out.status).toBe('updated');
     expect(observer.metrics.filter((m) => m.name === 'RuleHits').map((m) => m.dimensions)).toEqual([{ rule: 'stamp' }]);

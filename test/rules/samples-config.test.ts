@@ -23,27 +23,32 @@ describe('samples/rules.json over every message', () => {
         ? { direction, mailFrom: 'partner@partner.example.org', recipients: ['user@example.com'], orgDomains: config.orgDomains }
         : { direction, mailFrom: 'user@example.com', recipients: ['partner@partner.example.org'], orgDomains: config.orgDomains };
 
-    it.each(allMessages())(`${direction.toLowerCase()} %s: idempotent, attachments intact, signed mail untouched, WorkMail checks pass`, async (name, input) => {
-      const first = await run(config.rules, input, envelope);
-      const second = await run(config.rules, first.output, envelope);
-      expect(second.output.equals(first.output)).toBe(true);
-      const before = await parseMessage(input);
-      const after = await parseMessage(first.output);
-      const decoded = (m: typeof before) => findAttachments(m).map((a) => decodeTransfer(a.part.rawBody(), a.part.info.transferEncoding).toString('base64'));
-      const kept = new Set(decoded(after));
-      for (const d of decoded(before)) expect(kept.has(d)).toBe(true);
-      if (/smime|pgp/.test(name)) {
-        // Only the stamp header may be added; the signed or encrypted body keeps every byte.
-        expect(first.output.subarray(first.output.length - (input.length - before.headers.byteLength)).equals(input.subarray(before.headers.byteLength))).toBe(true);
-      }
-      if (first.changed) {
-        // The rules add no problem the input did not already have (the pipeline re-encodes
-        // inherited long lines; other inherited defects make it deliver the original).
-        const codes = async (bytes: Buffer) => new Set((await checkUpdatedContent(input, bytes)).filter((p) => p.severity === 'error').map((p) => p.code));
-        const inherited = await codes(input);
-        expect([...(await codes(first.output))].filter((c) => !inherited.has(c))).toEqual([]);
-      }
-    });
+    it.each(allMessages())(
+      `${direction.toLowerCase()} %s: idempotent, attachments intact, signed mail untouched, WorkMail checks pass`,
+      async (name, input) => {
+        const first = await run(config.rules, input, envelope);
+        const second = await run(config.rules, first.output, envelope);
+        expect(second.output.equals(first.output)).toBe(true);
+        const before = await parseMessage(input);
+        const after = await parseMessage(first.output);
+        const decoded = (m: typeof before) => findAttachments(m).map((a) => decodeTransfer(a.part.rawBody(), a.part.info.transferEncoding).toString('base64'));
+        const kept = new Set(decoded(after));
+        for (const d of decoded(before)) expect(kept.has(d)).toBe(true);
+        if (/smime|pgp/.test(name)) {
+          // Only the stamp header may be added; the signed or encrypted body keeps every byte.
+          expect(
+            first.output.subarray(first.output.length - (input.length - before.headers.byteLength)).equals(input.subarray(before.headers.byteLength)),
+          ).toBe(true);
+        }
+        if (first.changed) {
+          // The rules add no problem the input did not already have (the pipeline re-encodes
+          // inherited long lines; other inherited defects make it deliver the original).
+          const codes = async (bytes: Buffer) => new Set((await checkUpdatedContent(input, bytes)).filter((p) => p.severity === 'error').map((p) => p.code));
+          const inherited = await codes(input);
+          expect([...(await codes(first.output))].filter((c) => !inherited.has(c))).toEqual([]);
+        }
+      },
+    );
   }
 });
 
@@ -56,7 +61,10 @@ describe('the sample rules apply where they should (counts over all samples)', (
     for (const f of files) if (paymentCard.find(((await simpleParser(readFileSync(f))).text ?? '').replace(/\s+/g, ' ')).length) withCards++;
     const applied: Record<string, number> = {};
     for (const direction of ['INBOUND', 'OUTBOUND'] as const) {
-      const env = direction === 'INBOUND' ? { direction, mailFrom: 'partner@partner.example.org', recipients: ['user@example.com'] } : { direction, mailFrom: 'user@example.com', recipients: ['partner@partner.example.org'] };
+      const env =
+        direction === 'INBOUND'
+          ? { direction, mailFrom: 'partner@partner.example.org', recipients: ['user@example.com'] }
+          : { direction, mailFrom: 'user@example.com', recipients: ['partner@partner.example.org'] };
       for (const f of files) {
         const r = await run(config.rules, readFileSync(f), { ...env, orgDomains: config.orgDomains });
         for (const rep of r.reports) if (rep.status === 'applied') applied[`${direction}:${rep.name}`] = (applied[`${direction}:${rep.name}`] ?? 0) + 1;

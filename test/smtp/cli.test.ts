@@ -44,7 +44,13 @@ describe('wmflow filter: stdin → stdout with sysexits codes', () => {
     const r = await wmflow(['filter', '--config', sampleRules, '--from', 'partner@partner.example.org', '--to', 'user@example.com'], input);
     expect(r.code).toBe(0);
     const config = loadRulesFile(sampleRules, { platform: SMTP_PLATFORM });
-    const oracle = await processMessage({ bytes: input, envelope: { direction: 'INBOUND', mailFrom: 'partner@partner.example.org', recipients: ['user@example.com'] }, rules: config.rules, orgDomains: config.orgDomains, platform: SMTP_PLATFORM });
+    const oracle = await processMessage({
+      bytes: input,
+      envelope: { direction: 'INBOUND', mailFrom: 'partner@partner.example.org', recipients: ['user@example.com'] },
+      rules: config.rules,
+      orgDomains: config.orgDomains,
+      platform: SMTP_PLATFORM,
+    });
     expect(r.stdout.equals(oracle.bytes)).toBe(true);
     expect((await simpleParser(r.stdout)).subject).toBe('[EXTERNAL] Lunch on Thursday?');
   });
@@ -92,7 +98,14 @@ describe('wmflow filter: stdin → stdout with sysexits codes', () => {
     // No JSON config makes the core step throw, so this runs the command's function in-process.
     const broken = { orgDomains: [], rules: null } as unknown as RulesConfig;
     const input = sample('plain-ascii.eml');
-    const base = { config: broken, from: 'a@partner.org', to: ['b@example.com'], orgDomains: [], junkHeader: DEFAULT_JUNK_HEADER, partialBounce: 'relay' as const };
+    const base = {
+      config: broken,
+      from: 'a@partner.org',
+      to: ['b@example.com'],
+      orgDomains: [],
+      junkHeader: DEFAULT_JUNK_HEADER,
+      partialBounce: 'relay' as const,
+    };
     const errors: string[] = [];
     const out1 = new PassThrough();
     expect(await filter({ ...base, onError: 'tempfail' }, Readable.from([input]), out1, (l) => errors.push(l))).toBe(FILTER_EXIT.TEMPFAIL);
@@ -112,7 +125,11 @@ describe('wmflow smtp as a process', () => {
   afterAll(() => sink.close());
 
   it('listens, relays with the rules, and on SIGTERM finishes and exits 0', async () => {
-    const child = spawn(process.execPath, [bin, 'smtp', '--config', sampleRules, '--listen', '127.0.0.1:0', '--relay', `127.0.0.1:${sink.port}`, '--max-clients', '5'], { cwd: root });
+    const child = spawn(
+      process.execPath,
+      [bin, 'smtp', '--config', sampleRules, '--listen', '127.0.0.1:0', '--relay', `127.0.0.1:${sink.port}`, '--max-clients', '5'],
+      { cwd: root },
+    );
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

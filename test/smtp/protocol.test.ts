@@ -42,7 +42,9 @@ describe('SMTP extensions through wmflow smtp', () => {
     const sink = await startSink();
     const { filter, port } = await startFilter(NO_RULES, sink.port);
     try {
-      const bytes = Buffer.from('From: Jörg <jörg@bücher.example>\r\nTo: müller@example.com\r\nSubject: Grüße\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nGrüße aus Köln – 日本語\r\n');
+      const bytes = Buffer.from(
+        'From: Jörg <jörg@bücher.example>\r\nTo: müller@example.com\r\nSubject: Grüße\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nGrüße aus Köln – 日本語\r\n',
+      );
       const r = await send(port, 'jörg@bücher.example', ['müller@example.com'], bytes, { use8BitMime: true });
       expect(r.ok).toBe(true);
       const got = sink.messages[0]!;
@@ -90,7 +92,11 @@ describe('SMTP extensions through wmflow smtp', () => {
     try {
       const key = path.join(dir, 'key.pem');
       const cert = path.join(dir, 'cert.pem');
-      execFileSync('/usr/bin/openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+      execFileSync(
+        '/usr/bin/openssl',
+        ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'],
+        { stdio: 'ignore' },
+      );
       const sink = await startSink();
       const { filter, port } = await startFilter(NO_RULES, sink.port, { tls: { cert: readFileSync(cert), key: readFileSync(key) } });
       try {
@@ -201,7 +207,7 @@ describe('limits', () => {
       // Without a SIZE parameter the client only learns at the end of DATA.
       c.write('MAIL FROM:<a@partner.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n');
       await c.replies(3);
-      c.write(`Subject: big\r\n\r\n${'x'.repeat(998)}\r\n`.repeat(12) + '.\r\n');
+      c.write(`${`Subject: big\r\n\r\n${'x'.repeat(998)}\r\n`.repeat(12)}.\r\n`);
       expect((await c.replies(1))[0]).toMatch(/^552 /);
       c.close();
       expect(sink.messages).toHaveLength(0);
@@ -218,7 +224,9 @@ describe('limits', () => {
     const sink = await startSink({ server: { maxClients: 200 } });
     const { filter, port } = await startFilter(NO_RULES, sink.port, { maxClients: 150 });
     try {
-      const results = await Promise.all(Array.from({ length: 100 }, (_, i) => send(port, 'a@partner.org', [`user${i}@example.com`], small(`n${i}`, `message ${i}`))));
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => send(port, 'a@partner.org', [`user${i}@example.com`], small(`n${i}`, `message ${i}`))),
+      );
       expect(results.filter((r) => !r.ok)).toEqual([]);
       const subjects = sink.messages.map((m) => /Subject: (n\d+)/.exec(m.bytes.toString())![1]).sort();
       expect(subjects).toEqual(Array.from({ length: 100 }, (_, i) => `n${i}`).sort());

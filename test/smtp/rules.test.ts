@@ -8,16 +8,36 @@ import { mail, sample, SAMPLES_DIR } from '../support/samples.js';
 import { onTheWire, rules, send, startFilter, startSink, type Sink } from './support.js';
 
 const CARD = '4111 1111 1111 1111';
-const HEAD = ['From: Alice <alice@example.com>', 'To: bob@partner.org', 'Subject: hello', 'Date: Mon, 1 Jan 2024 00:00:00 +0000', 'Message-ID: <1@example.com>', 'MIME-Version: 1.0'];
+const HEAD = [
+  'From: Alice <alice@example.com>',
+  'To: bob@partner.org',
+  'Subject: hello',
+  'Date: Mon, 1 Jan 2024 00:00:00 +0000',
+  'Message-ID: <1@example.com>',
+  'MIME-Version: 1.0',
+];
 const plain = (body: string) => mail([...HEAD, 'Content-Type: text/plain; charset=us-ascii', '', body, '']);
 const manyParts = (n: number) =>
-  mail([...HEAD, 'Content-Type: multipart/mixed; boundary=b', '', ...Array.from({ length: n }, (_, i) => ['--b', 'Content-Type: text/plain', '', i === 0 ? `card ${CARD}` : `part ${i}`]).flat(), '--b--', '']);
+  mail([
+    ...HEAD,
+    'Content-Type: multipart/mixed; boundary=b',
+    '',
+    ...Array.from({ length: n }, (_, i) => ['--b', 'Content-Type: text/plain', '', i === 0 ? `card ${CARD}` : `part ${i}`]).flat(),
+    '--b--',
+    '',
+  ]);
 
 const CONFIG = rules({
   orgDomains: ['example.com'],
   rules: [
     { type: 'disclaimer', name: 'footer', text: 'Example Corp legal footer.', when: { direction: 'OUTBOUND' } },
-    { type: 'redact', name: 'dlp', detectors: ['payment-card'], when: { direction: 'OUTBOUND', recipients: 'anyExternal' }, onFind: { action: 'BOUNCE', bounceMessage: 'Card numbers may not leave the company.' } },
+    {
+      type: 'redact',
+      name: 'dlp',
+      detectors: ['payment-card'],
+      when: { direction: 'OUTBOUND', recipients: 'anyExternal' },
+      onFind: { action: 'BOUNCE', bounceMessage: 'Card numbers may not leave the company.' },
+    },
     { type: 'action', name: 'drop-noreply', action: 'DROP', when: { subject: { pattern: '^drop me' } } },
     { type: 'action', name: 'bounce-blocked', action: 'BOUNCE', bounceMessage: 'This mailbox is closed.', recipients: ['closed@partner.org'] },
     { type: 'action', name: 'junk-spam', action: 'MOVE_TO_JUNK', when: { header: { name: 'X-Spam-Score', matches: { pattern: '^[5-9]' } } } },
@@ -48,7 +68,14 @@ describe('wmflow smtp applies the rules as the engine does', () => {
     const bytes = onTheWire(plain('Hi Bob, see you.'));
     const { result, got } = await relayed('alice@example.com', ['bob@partner.org'], bytes);
     expect(result.ok).toBe(true);
-    const oracle = await processMessage({ bytes, envelope: { direction: 'OUTBOUND', mailFrom: 'alice@example.com', recipients: ['bob@partner.org'] }, rules: CONFIG.rules, orgDomains: CONFIG.orgDomains, platform: SMTP_PLATFORM, now: new Date() });
+    const oracle = await processMessage({
+      bytes,
+      envelope: { direction: 'OUTBOUND', mailFrom: 'alice@example.com', recipients: ['bob@partner.org'] },
+      rules: CONFIG.rules,
+      orgDomains: CONFIG.orgDomains,
+      platform: SMTP_PLATFORM,
+      now: new Date(),
+    });
     expect(oracle.status).toBe('updated');
     expect(got).toHaveLength(1);
     expect(got[0]!.bytes.equals(oracle.bytes)).toBe(true);
@@ -73,7 +100,11 @@ describe('wmflow smtp applies the rules as the engine does', () => {
     expect(got).toHaveLength(1);
     expect(got[0]!.recipients).toEqual(['dave@example.com']);
     const event = events.findLast((e) => e.type === 'message');
-    expect(event).toMatchObject({ bounced: [{ recipient: 'closed@partner.org', message: 'This mailbox is closed.' }], relayed: ['dave@example.com'], reply: { code: 250 } });
+    expect(event).toMatchObject({
+      bounced: [{ recipient: 'closed@partner.org', message: 'This mailbox is closed.' }],
+      relayed: ['dave@example.com'],
+      reply: { code: 250 },
+    });
   });
 
   it('BOUNCE for some recipients with partialBounce "reject": 550 for the message, nothing relayed', async () => {
@@ -134,7 +165,13 @@ describe('wmflow smtp applies the rules as the engine does', () => {
       const result = await send(sampleFilter.port, 'partner@partner.example.org', ['user@example.com'], bytes);
       expect(result.ok).toBe(true);
       const got = sink.messages.slice(before);
-      const oracle = await processMessage({ bytes, envelope: { direction: 'INBOUND', mailFrom: 'partner@partner.example.org', recipients: ['user@example.com'] }, rules: config.rules, orgDomains: config.orgDomains, platform: SMTP_PLATFORM });
+      const oracle = await processMessage({
+        bytes,
+        envelope: { direction: 'INBOUND', mailFrom: 'partner@partner.example.org', recipients: ['user@example.com'] },
+        rules: config.rules,
+        orgDomains: config.orgDomains,
+        platform: SMTP_PLATFORM,
+      });
       expect(got).toHaveLength(1);
       expect(got[0]!.bytes.equals(oracle.bytes)).toBe(true);
       const parsed = await simpleParser(got[0]!.bytes);

@@ -86,7 +86,11 @@ export function rules(json: unknown): RulesConfig {
 }
 
 /** A running filter in front of `relayPort`, with the events it logged. */
-export async function startFilter(config: RulesConfig, relayPort: number, options: Partial<SmtpFilterOptions> = {}): Promise<{ filter: SmtpFilter; port: number; events: SmtpFilterEvent[] }> {
+export async function startFilter(
+  config: RulesConfig,
+  relayPort: number,
+  options: Partial<SmtpFilterOptions> = {},
+): Promise<{ filter: SmtpFilter; port: number; events: SmtpFilterEvent[] }> {
   const events: SmtpFilterEvent[] = [];
   const filter = new SmtpFilter({ config, relay: { host: '127.0.0.1', port: relayPort }, log: (e) => events.push(e), ...options });
   const at = await filter.listen(0, '127.0.0.1');
@@ -97,7 +101,13 @@ export async function startFilter(config: RulesConfig, relayPort: number, option
 export type SendResult = { ok: true; info: SMTPConnection.SentMessageInfo } | { ok: false; responseCode: number | undefined; response: string; error: Error };
 
 /** Sends raw bytes with nodemailer's SMTP client (a fresh connection per call unless one is given). */
-export async function send(port: number, from: string, to: string[], bytes: Buffer, options: { use8BitMime?: boolean; connection?: SMTPConnection; tls?: SMTPConnection.Options } = {}): Promise<SendResult> {
+export async function send(
+  port: number,
+  from: string,
+  to: string[],
+  bytes: Buffer,
+  options: { use8BitMime?: boolean; connection?: SMTPConnection; tls?: SMTPConnection.Options } = {},
+): Promise<SendResult> {
   const connection = options.connection ?? (await connect(port, options.tls));
   try {
     const info = await new Promise<SMTPConnection.SentMessageInfo>((resolve, reject) =>

@@ -12,11 +12,28 @@ describe('SMTP platform', () => {
     const json = { rules: [{ type: 'header', operations: [{ op: 'set', name: 'Message-ID', value: '<new@example.com>' }] }] };
     expect(() => parseRulesConfig(json, { platform: SMTP_PLATFORM })).not.toThrow();
     expect(() => parseRulesConfig(json, { platform: WORKMAIL_PLATFORM })).toThrow(/immutable/);
-    expect(() => parseRulesConfig({ rules: [{ type: 'header', operations: [{ op: 'set', name: 'Content-Type', value: 'text/plain' }] }] }, { platform: SMTP_PLATFORM })).toThrow(/MIME structure/);
+    expect(() =>
+      parseRulesConfig({ rules: [{ type: 'header', operations: [{ op: 'set', name: 'Content-Type', value: 'text/plain' }] }] }, { platform: SMTP_PLATFORM }),
+    ).toThrow(/MIME structure/);
   });
 
   it('the content policy: unclosed multiparts, long lines and new bare LFs are errors; WorkMail-only checks are absent', async () => {
-    const original = mail(['From: a@b.org', 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: text/plain', '', 'x', '--b', 'Content-Type: application/x-msdownload; name=a.exe', 'Content-Disposition: attachment; filename=a.exe', '', 'MZ', '--b--', '']);
+    const original = mail([
+      'From: a@b.org',
+      'Content-Type: multipart/mixed; boundary=b',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'x',
+      '--b',
+      'Content-Type: application/x-msdownload; name=a.exe',
+      'Content-Disposition: attachment; filename=a.exe',
+      '',
+      'MZ',
+      '--b--',
+      '',
+    ]);
     const message = await parseMessage(original);
     const baseline = SMTP_CONTENT_POLICY.baseline(message);
     // An .exe attachment and a missing Date/Message-ID: WorkMail objects, SMTP does not.
@@ -33,7 +50,13 @@ describe('SMTP platform', () => {
   it('processMessage with the SMTP platform repairs an untouched long line like the Lambda does', async () => {
     const config = parseRulesConfig({ rules: [{ type: 'subject-tag', tag: '[X]' }] }, { platform: SMTP_PLATFORM });
     const bytes = mail(['From: a@b.org', 'Subject: hi', 'Content-Type: text/plain', '', 'y'.repeat(1500), '']);
-    const out = await processMessage({ bytes, envelope: { direction: 'INBOUND', mailFrom: 'a@b.org', recipients: ['c@example.com'] }, rules: config.rules, orgDomains: [], platform: SMTP_PLATFORM });
+    const out = await processMessage({
+      bytes,
+      envelope: { direction: 'INBOUND', mailFrom: 'a@b.org', recipients: ['c@example.com'] },
+      rules: config.rules,
+      orgDomains: [],
+      platform: SMTP_PLATFORM,
+    });
     expect(out.status).toBe('updated');
     expect(out.repaired).toEqual(['']);
     expect((await simpleParser(out.bytes)).text?.trim()).toBe('y'.repeat(1500));
@@ -50,7 +73,9 @@ describe('SMTP platform', () => {
 describe('junk header', () => {
   it('is spliced into the top header block only, with the message line ending', () => {
     const crlf = mail(['From: a@b.org', 'Content-Type: message/rfc822', '', 'From: inner@c.org', '', 'inner body', '']);
-    expect(withJunkHeader(crlf, parseJunkHeader('X-Spam-Flag: YES')).toString()).toBe(crlf.toString().replace('message/rfc822\r\n', 'message/rfc822\r\nX-Spam-Flag: YES\r\n'));
+    expect(withJunkHeader(crlf, parseJunkHeader('X-Spam-Flag: YES')).toString()).toBe(
+      crlf.toString().replace('message/rfc822\r\n', 'message/rfc822\r\nX-Spam-Flag: YES\r\n'),
+    );
     const lf = mail(['From: a@b.org', '', 'body', ''], '\n');
     expect(withJunkHeader(lf, parseJunkHeader('X-Spam-Flag: YES')).toString()).toBe('From: a@b.org\nX-Spam-Flag: YES\n\nbody\n');
   });
@@ -61,7 +86,9 @@ describe('junk header', () => {
   });
 
   it('a headers-only message without the blank line keeps its shape', () => {
-    expect(withJunkHeader(Buffer.from('From: a@b.org\r\nSubject: x'), parseJunkHeader('X-Junk: 1')).toString()).toBe('From: a@b.org\r\nSubject: x\r\nX-Junk: 1\r\n');
+    expect(withJunkHeader(Buffer.from('From: a@b.org\r\nSubject: x'), parseJunkHeader('X-Junk: 1')).toString()).toBe(
+      'From: a@b.org\r\nSubject: x\r\nX-Junk: 1\r\n',
+    );
   });
 
   it('refuses malformed or structural header options', () => {
@@ -80,7 +107,12 @@ describe('SMTP helpers', () => {
   });
 
   it('EHLO keywords', () => {
-    expect([...ehloKeywords('250-mx hello\n250-PIPELINING\n250-SIZE 1000\n250-8BITMIME\n250 SMTPUTF8')]).toEqual(['PIPELINING', 'SIZE', '8BITMIME', 'SMTPUTF8']);
+    expect([...ehloKeywords('250-mx hello\n250-PIPELINING\n250-SIZE 1000\n250-8BITMIME\n250 SMTPUTF8')]).toEqual([
+      'PIPELINING',
+      'SIZE',
+      '8BITMIME',
+      'SMTPUTF8',
+    ]);
     expect(ehloKeywords('250 mx only').size).toBe(0);
   });
 });

@@ -39,10 +39,7 @@ function reportCorpusAbsent(): void {
 
 /** Every corpus and sample message as `[label, bytes]`. */
 export function allMessages(): [string, Buffer][] {
-  return [...corpusFiles(), ...emlFiles(SAMPLES_DIR)].map((f) => [
-    `${path.basename(path.dirname(f))}/${path.basename(f)}`,
-    readFileSync(f),
-  ]);
+  return [...corpusFiles(), ...emlFiles(SAMPLES_DIR)].map((f) => [`${path.basename(path.dirname(f))}/${path.basename(f)}`, readFileSync(f)]);
 }
 
 /** Reads one sample by file name. */

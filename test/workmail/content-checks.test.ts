@@ -49,14 +49,21 @@ describe('checkUpdatedContent', () => {
       { code: 'LINE_TOO_LONG', severity: 'error', message: '1 line(s) over 1000 octets including CRLF; first at line 12 (1202 octets, part 1 body)' },
     ]);
     expect(await codes(Buffer.from(original.toString().replace('--b--\r\n', '')))).toEqual(['error:MULTIPART_UNCLOSED']);
-    const exe = Buffer.from(original.toString().replace('--b--', '--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="setup.EXE"\r\n\r\nMZ\r\n--b--'));
+    const exe = Buffer.from(
+      original
+        .toString()
+        .replace('--b--', '--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="setup.EXE"\r\n\r\nMZ\r\n--b--'),
+    );
     expect(await codes(exe)).toEqual(['error:UNSUPPORTED_ATTACHMENT']);
     const eight = Buffer.from(original.toString().replace('hello', 'héllo'), 'utf8');
     expect(await codes(eight)).toEqual(['warning:UNENCODED_8BIT']);
   });
 
   it('reports unparseable content instead of throwing', async () => {
-    const deep = Buffer.from('Content-Type: multipart/mixed; boundary=a\r\n\r\n' + Array.from({ length: 80 }, (_, i) => `--${i ? 'a' + i : 'a'}\r\nContent-Type: multipart/mixed; boundary=a${i + 1}\r\n\r\n`).join(''));
+    const deep = Buffer.from(
+      'Content-Type: multipart/mixed; boundary=a\r\n\r\n' +
+        Array.from({ length: 80 }, (_, i) => `--${i ? `a${i}` : 'a'}\r\nContent-Type: multipart/mixed; boundary=a${i + 1}\r\n\r\n`).join(''),
+    );
     expect(await codes(deep)).toEqual(['error:MALFORMED']);
   });
 });

@@ -32,7 +32,8 @@ export const actionRuleType = defineRuleType({ schema: actionSchema, create: (o)
 /** When its condition holds, asks for a delivery action (bounce, drop, junk, bypass spam check). */
 export function actionRule(options: ActionRuleOptions): Rule {
   const request = (env: RuleEnvelope): RequestedAction | string => {
-    if (!env.platform.actionsFor(env.direction).includes(options.action)) return `${options.action} is not available for ${env.direction.toLowerCase()} mail on ${env.platform.name}`;
+    if (!env.platform.actionsFor(env.direction).includes(options.action))
+      return `${options.action} is not available for ${env.direction.toLowerCase()} mail on ${env.platform.name}`;
     const recipients = options.recipients ? env.recipients.filter((r) => options.recipients!.some((p) => matchesPattern(r, p))) : undefined;
     if (recipients && !recipients.length) return 'no recipient matches';
     return {

@@ -62,9 +62,11 @@ export function attachmentRuleProblems(o: AttachmentRuleOptions): { path: (strin
     if (o.onProtected) out.push({ path: ['onProtected'], message: '"block" changes no content, so signed mail needs no fallback' });
   } else {
     if (o.blockWith || o.bounceMessage) out.push({ path: [o.blockWith ? 'blockWith' : 'bounceMessage'], message: 'only for "action": "block"' });
-    if (o.onUninspectable === 'apply') out.push({ path: ['onUninspectable'], message: `"apply" needs a blocking action: "${o.action}" cannot remove what it cannot see` });
+    if (o.onUninspectable === 'apply')
+      out.push({ path: ['onUninspectable'], message: `"apply" needs a blocking action: "${o.action}" cannot remove what it cannot see` });
   }
-  if (o.action === 'quarantine' && o.notice && !/\{\{\s*key\s*\}\}/.test(o.notice)) out.push({ path: ['notice'], message: 'a quarantine notice must name {{key}}, so the file can be found' });
+  if (o.action === 'quarantine' && o.notice && !/\{\{\s*key\s*\}\}/.test(o.notice))
+    out.push({ path: ['notice'], message: 'a quarantine notice must name {{key}}, so the file can be found' });
   return out;
 }
 
@@ -140,7 +142,9 @@ export function attachmentRule(options: AttachmentRuleOptions): Rule {
         const notice = await buildTextAttachment(text, noticeFilename(a), ctx.message.eol, NOTICE_DESCRIPTION);
         const next = await replacePart(ctx.message, a.part, notice);
         if (next !== ctx.message) ctx.replaceMessage(next);
-        ctx.note(`${where}: ${mode === 'quarantine' ? `quarantined as ${key}` : 'removed'} attachment "${a.filename ?? '(no name)'}" (${a.mediaType}, ${size} bytes)`);
+        ctx.note(
+          `${where}: ${mode === 'quarantine' ? `quarantined as ${key}` : 'removed'} attachment "${a.filename ?? '(no name)'}" (${a.mediaType}, ${size} bytes)`,
+        );
       }
       ctx.count(mode === 'quarantine' ? 'attachments.quarantined' : 'attachments.removed', found.length);
       return undefined;

@@ -114,7 +114,12 @@ export function disclaimerRule(options: DisclaimerOptions): Rule {
     when: options.when,
     async run(ctx) {
       const rendered = render(ctx);
-      const fallback = await handleProtected(ctx, options.onProtected ?? 'skip', () => rendered, options.bounceMessage ?? 'Signed or encrypted mail cannot carry the required disclaimer.');
+      const fallback = await handleProtected(
+        ctx,
+        options.onProtected ?? 'skip',
+        () => rendered,
+        options.bounceMessage ?? 'Signed or encrypted mail cannot carry the required disclaimer.',
+      );
       if (fallback) return fallback.result;
 
       const bodies = findReaderBodies(ctx.message);

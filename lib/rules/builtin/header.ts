@@ -45,7 +45,10 @@ export const headerRuleType = defineRuleType({
  * updates that change immutable headers (WorkMail) or repeat unique ones, so such a rule could
  * only ever fail at delivery time.
  */
-export function headerOperationProblems(operations: readonly HeaderOperation[], platform: RulePlatform = GENERIC_PLATFORM): { index: number; message: string }[] {
+export function headerOperationProblems(
+  operations: readonly HeaderOperation[],
+  platform: RulePlatform = GENERIC_PLATFORM,
+): { index: number; message: string }[] {
   const out: { index: number; message: string }[] = [];
   operations.forEach((o, index) => {
     const problem = platform.headerEditProblem(o.name, o.op);

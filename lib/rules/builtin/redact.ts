@@ -13,7 +13,17 @@ import { handleProtected } from './protected-fallback.js';
 /** JSON schema of a mask. */
 const maskSchema = z.discriminatedUnion('style', [
   z.object({ style: z.literal('full'), replacement: z.string().max(100).optional() }).strict(),
-  z.object({ style: z.literal('keep-last'), keep: z.number().int().min(0).max(8), maskChar: z.string().length(1).regex(/[^A-Za-z0-9]/, 'must not be a letter or digit').optional() }).strict(),
+  z
+    .object({
+      style: z.literal('keep-last'),
+      keep: z.number().int().min(0).max(8),
+      maskChar: z
+        .string()
+        .length(1)
+        .regex(/[^A-Za-z0-9]/, 'must not be a letter or digit')
+        .optional(),
+    })
+    .strict(),
 ]);
 
 /** JSON schema of the `redact` rule. */
@@ -29,7 +39,10 @@ export const redactSchema = z
      * decoded attachment file names, so `onFind` sees every finding.
      * @default ['subject', 'text', 'html']
      */
-    scopes: z.array(z.enum(['subject', 'text', 'html', 'attachments'])).min(1).optional(),
+    scopes: z
+      .array(z.enum(['subject', 'text', 'html', 'attachments']))
+      .min(1)
+      .optional(),
     /** How a match is masked. @default { style: 'full' } (`[REDACTED]`) */
     mask: maskSchema.optional(),
     /** Also mask inside HTML attribute values (links, titles). @default false */

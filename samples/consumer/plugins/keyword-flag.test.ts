@@ -11,7 +11,14 @@ const config = parseRulesConfig(
 
 async function flag(subject: string) {
   const message = await parseMessage(Buffer.from(`From: a@partner.example.org\r\nTo: b@example.com\r\nSubject: ${subject}\r\n\r\nHello\r\n`));
-  const result = await runRules(config.rules, { message, direction: 'INBOUND', mailFrom: 'a@partner.example.org', recipients: ['b@example.com'], orgDomains: ['example.com'], now: new Date() });
+  const result = await runRules(config.rules, {
+    message,
+    direction: 'INBOUND',
+    mailFrom: 'a@partner.example.org',
+    recipients: ['b@example.com'],
+    orgDomains: ['example.com'],
+    now: new Date(),
+  });
   return result.message.headers.get('x-keyword-flag');
 }
 
@@ -24,5 +31,8 @@ test('leaves other subjects alone', async () => {
 });
 
 test('refuses unknown options when the rules are loaded', () => {
-  assert.throws(() => parseRulesConfig({ rules: [{ type: 'keyword-flag', keywords: ['x'], colour: 'red' }] }, { types: { ...BUILTIN_RULE_TYPES, ...ruleTypes } }), /unknown option "colour"/);
+  assert.throws(
+    () => parseRulesConfig({ rules: [{ type: 'keyword-flag', keywords: ['x'], colour: 'red' }] }, { types: { ...BUILTIN_RULE_TYPES, ...ruleTypes } }),
+    /unknown option "colour"/,
+  );
 });

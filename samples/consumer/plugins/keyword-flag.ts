@@ -9,7 +9,10 @@ const schema = z
     type: z.literal('keyword-flag'),
     name: z.string().optional(),
     keywords: z.array(z.string().min(1)).min(1),
-    header: z.string().regex(/^X-[\w-]+$/).optional(),
+    header: z
+      .string()
+      .regex(/^X-[\w-]+$/)
+      .optional(),
   })
   .strict();
 
