@@ -33,7 +33,7 @@ const sets: { name: string; files: string[]; iterations: Record<string, number> 
   { name: '1,000 parts', files: [write('p1000.eml', manyParts(1000))], iterations: { lambda: 20, before: 20, naive: 5, copy: 20 } },
 ];
 
-type Result = { ms: number; peakRss: number; growth: number; bytes: number };
+type Result = { ms: number; peakRss: number; growth: number; bytes: number; failed?: string };
 const results: Record<string, Record<string, Result>> = {};
 console.log('| messages | approach | ms/message | MB/s | peak growth over baseline |');
 console.log('| --- | --- | ---: | ---: | ---: |');
@@ -43,13 +43,18 @@ for (const set of sets) {
     const out = execFileSync(tsx, [path.join(here, 'scenario.ts'), mode, String(set.iterations[mode]), ...set.files], { encoding: 'utf8', maxBuffer: 1 << 26 });
     const r: Result = JSON.parse(out.trim().split('\n').pop()!);
     results[set.name]![mode] = r;
+    if (r.failed) {
+      console.log(`| ${set.name} | ${mode} | fails: ${r.failed} | | |`);
+      continue;
+    }
     const label = { lambda: 'wmflow Lambda path', before: 'wmflow, old pre-flight', naive: 'naive rebuild', copy: 'copy (floor)' }[mode];
     console.log(
       `| ${set.name} | ${label} | ${r.ms.toFixed(3)} | ${(r.bytes / 1e6 / (r.ms / 1000)).toFixed(0)} | ${(Math.max(0, r.growth) / 1e6).toFixed(1)} MB (${(Math.max(0, r.growth) / r.bytes).toFixed(2)}× msg) |`,
     );
   }
 }
-const ratio = (set: string, a: string, b: string) => results[set]![a]!.ms / results[set]![b]!.ms;
+const ratio = (set: string, a: string, b: string) =>
+  results[set]![a]!.failed || results[set]![b]!.failed ? Number.NaN : results[set]![a]!.ms / results[set]![b]!.ms;
 const ratios: Record<string, number> = {};
 console.log('');
 for (const set of sets) {

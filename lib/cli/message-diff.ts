@@ -1,5 +1,8 @@
 import { findReaderBodies, getText, type MimeMessage } from '../mime/index.js';
 
+/** Bodies larger than this (encoded) are summarised, not diffed. */
+const MAX_DIFF_BYTES = 1024 * 1024;
+
 /** A readable account of what changed between two messages: headers and decoded body text. */
 export function describeChanges(before: MimeMessage, after: MimeMessage): string[] {
   const lines: string[] = [];
@@ -15,8 +18,16 @@ export function describeChanges(before: MimeMessage, after: MimeMessage): string
   const bodiesBefore = findReaderBodies(before);
   const bodiesAfter = findReaderBodies(after);
   for (const kind of ['text', 'html'] as const) {
-    const x = bodiesBefore[kind] ? getText(bodiesBefore[kind]!) : '';
-    const y = bodiesAfter[kind] ? getText(bodiesAfter[kind]!) : '';
+    const a = bodiesBefore[kind];
+    const b = bodiesAfter[kind];
+    if (a && b && Math.max(a.bodyLength, b.bodyLength) > MAX_DIFF_BYTES) {
+      // A report, not a copy: a 25 MB body is summarised rather than decoded and diffed.
+      if (!a.rawBody().equals(b.rawBody()))
+        lines.push(`  ${kind === 'text' ? 'text/plain' : 'text/html'} body: ${a.bodyLength} → ${b.bodyLength} encoded bytes (too large to show a diff)`);
+      continue;
+    }
+    const x = a ? getText(a) : '';
+    const y = b ? getText(b) : '';
     if (x === y) continue;
     lines.push(`  ${kind === 'text' ? 'text/plain' : 'text/html'} body:`);
     lines.push(...lineDiff(x, y).map((l) => `  ${truncate(l)}`));

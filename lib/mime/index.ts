@@ -10,7 +10,7 @@ export { HeaderBlock, type HeaderField, type AddHeaderOptions } from './header-b
 export { MimeError, type MimeErrorCode } from './errors.js';
 export { DEFAULT_LIMITS, type MimeLimits } from './limits.js';
 export { readContentInfo, type ContentInfo } from './content-info.js';
-export { decodesLosslessly, getText, readText, setText, type SetTextResult } from './text-body.js';
+export { decodesLosslessly, getText, getTextEdge, readText, setText, type SetTextResult } from './text-body.js';
 export {
   appendText,
   insertTextAt,

@@ -42,6 +42,28 @@ export function decodesLosslessly(part: MimePart): boolean {
   return roundTrips(bytes, declared && declared !== 'us-ascii' ? declared : decodeCharset(bytes, declared).charset);
 }
 
+/**
+ * The decoded text of the first or last `maxBytes` (about) of a text part's body, cut at line
+ * boundaries so quoted-printable and multi-byte characters decode cleanly: what a rule needs to
+ * see whether it already added something at the top or bottom, without decoding a 25 MB body.
+ * Base64 and short bodies are read whole.
+ */
+export function getTextEdge(part: MimePart, edge: 'head' | 'tail', maxBytes = 64 * 1024): string {
+  assertText(part);
+  const raw = part.rawBody();
+  const cte = part.info.transferEncoding;
+  if (raw.length <= 2 * maxBytes || cte === 'base64') return getText(part);
+  let slice: Buffer;
+  if (edge === 'tail') {
+    const lf = raw.indexOf(0x0a, raw.length - maxBytes);
+    slice = raw.subarray(lf < 0 ? raw.length - maxBytes : lf + 1);
+  } else {
+    const lf = raw.lastIndexOf(0x0a, maxBytes);
+    slice = raw.subarray(0, lf < 0 ? maxBytes : lf + 1);
+  }
+  return decodeCharset(decodeTransfer(slice, cte), part.info.charset).text;
+}
+
 /** Shorthand for `readText(part).text`. */
 export function getText(part: MimePart): string {
   return readText(part).text;

@@ -6,6 +6,7 @@ import {
   appendText,
   findReaderBodies,
   getText,
+  getTextEdge,
   insertBodyPart,
   insertTextAt,
   wrapInMixed,
@@ -90,7 +91,8 @@ export function disclaimerRule(options: DisclaimerOptions): Rule {
 
   /** Adds the text disclaimer by splicing; undefined when it is already there. */
   const addToText = (part: MimePart, text: string): TextInsertion | undefined => {
-    if (textPattern.test(getText(part))) return undefined;
+    // A second pass finds its disclaimer where the first put it: read that edge, not a 25 MB body.
+    if (textPattern.test(getTextEdge(part, position === 'top' ? 'head' : 'tail'))) return undefined;
     const flowed = /^flowed$/i.test(part.info.params.format ?? '');
     // Flowed text: a trailing space would join our lines to the next (RFC 3676).
     const block = flowed ? text.replace(/[ \t]+$/gm, '') : text;
@@ -99,7 +101,8 @@ export function disclaimerRule(options: DisclaimerOptions): Rule {
 
   /** Adds the HTML disclaimer inside `<body>` by splicing; undefined when it is already there. */
   const addToHtml = (part: MimePart, fragment: string): TextInsertion | undefined => {
-    if (getText(part).includes(marker)) return undefined;
+    // HTML may carry a long <head> (inline CSS) before the body: a wider edge.
+    if (getTextEdge(part, position === 'top' ? 'head' : 'tail', 512 * 1024).includes(marker)) return undefined;
     return insertTextAt(part, fragment, (html) => findInsertionPoint(html, position));
   };
 
