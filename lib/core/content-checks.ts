@@ -21,6 +21,62 @@ export function bareLineBreaks(bytes: Buffer): BareLineBreaks {
   return { bareCr: found.bareCr > 0, bareLf: found.bareLf > 0 };
 }
 
+/**
+ * {@link bareLineBreaks} of `bytes`, read on first use: a pre-flight needs the original's only
+ * when the edits brought a bare line break, which they almost never do.
+ */
+export function lazyBareLineBreaks(bytes: Buffer): BareLineBreaks {
+  let found: BareLineBreaks | undefined;
+  const get = () => (found ??= bareLineBreaks(bytes));
+  return {
+    get bareCr() {
+      return get().bareCr;
+    },
+    get bareLf() {
+      return get().bareLf;
+    },
+  };
+}
+
+/**
+ * The bare line breaks an edit can have brought: in an edited message, only the bytes the edits
+ * wrote (chunks that are not views of the original) and the joins around them are read, so a
+ * 25 MB attachment that no rule touched is not scanned again. A message parsed from the bytes
+ * it is checked as (or one rebuilt from another) is read whole.
+ */
+function bareLineBreaksAdded(message: MimeMessage, bytes: Buffer): BareLineBreaks {
+  if (!message.modified || message.isDerived) return bareLineBreaks(bytes);
+  const original = message.original;
+  const isOriginal = (c: Buffer) =>
+    c.buffer === original.buffer && c.byteOffset >= original.byteOffset && c.byteOffset + c.length <= original.byteOffset + original.length;
+  const chunks = message.chunks().filter((c) => c.length > 0);
+  const found: BareLineBreaks = { bareCr: false, bareLf: false };
+  chunks.forEach((chunk, i) => {
+    const before = chunks[i - 1];
+    const after = chunks[i + 1];
+    const fresh = !isOriginal(chunk);
+    if (fresh) {
+      // The interior; a leading LF and a trailing CR are decided by the joins below.
+      const lo = chunk[0] === 0x0a ? 1 : 0;
+      const hi = chunk[chunk.length - 1] === 0x0d ? chunk.length - 1 : chunk.length;
+      if (hi > lo) {
+        const inner = bareLineBreaks(chunk.subarray(lo, hi));
+        found.bareCr ||= inner.bareCr;
+        found.bareLf ||= inner.bareLf;
+      }
+      if (!before && chunk[0] === 0x0a) found.bareLf = true;
+      if (!after && chunk[chunk.length - 1] === 0x0d) found.bareCr = true;
+    }
+    // Joins next to written bytes.
+    const contiguous = after !== undefined && !fresh && isOriginal(after) && after.byteOffset === chunk.byteOffset + chunk.length;
+    if (after && !contiguous) {
+      if (chunk[chunk.length - 1] === 0x0d && after[0] !== 0x0a) found.bareCr = true;
+      if (after[0] === 0x0a && chunk[chunk.length - 1] !== 0x0d) found.bareLf = true;
+    }
+  });
+  return found;
+}
+
 /** Every multipart has a usable boundary, at least one part and its closing delimiter. */
 export function multipartProblems(message: MimeMessage): ContentProblem[] {
   const problems: ContentProblem[] = [];
@@ -62,7 +118,8 @@ export function lineProblems(message: MimeMessage, bytes: Buffer, baseline: Bare
     });
   }
   if (baseline) {
-    const now = bareLineBreaks(bytes);
+    const now = bareLineBreaksAdded(message, bytes);
+    // The original is read only when the edits brought something to compare.
     if (now.bareCr && !baseline.bareCr)
       problems.push({ code: 'BARE_LINE_BREAK', message: 'the update has bare CR octets the original did not have', severity: 'error' });
     if (now.bareLf && !baseline.bareLf)

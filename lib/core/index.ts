@@ -11,4 +11,4 @@ export {
   type MessageEnvelope,
 } from './process-message.js';
 export type { ContentPolicy, ContentProblem, MailPlatform } from './content-policy.js';
-export { bareLineBreaks, lineProblems, multipartProblems, type BareLineBreaks } from './content-checks.js';
+export { bareLineBreaks, lazyBareLineBreaks, lineProblems, multipartProblems, type BareLineBreaks } from './content-checks.js';

@@ -24,6 +24,11 @@ export class MimeMessage {
     this.eol = eol;
   }
 
+  /** Whether this message was built by restructuring another one (its `original` is not the input's). */
+  get isDerived(): boolean {
+    return this.derived;
+  }
+
   /** Marks a message produced by restructuring another one as modified. */
   markDerived(): this {
     this.derived = true;

@@ -1,4 +1,4 @@
-import { bareLineBreaks, lineProblems, multipartProblems, type BareLineBreaks } from '../core/content-checks.js';
+import { lazyBareLineBreaks, lineProblems, multipartProblems, type BareLineBreaks } from '../core/content-checks.js';
 import type { ContentPolicy, MailPlatform } from '../core/content-policy.js';
 import { GENERIC_PLATFORM } from '../rules/index.js';
 
@@ -8,7 +8,7 @@ import { GENERIC_PLATFORM } from '../rules/index.js';
  * WorkMail-style header rules): the organisation's own MTA is the next hop.
  */
 export const SMTP_CONTENT_POLICY: ContentPolicy<BareLineBreaks> = {
-  baseline: (original) => bareLineBreaks(original.original),
+  baseline: (original) => lazyBareLineBreaks(original.original),
   check: (updated, bytes, baseline) => [...multipartProblems(updated), ...lineProblems(updated, bytes, baseline)],
 };
 

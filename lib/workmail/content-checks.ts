@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { bareLineBreaks, lineProblems, multipartProblems } from '../core/content-checks.js';
+import { type BareLineBreaks, lazyBareLineBreaks, lineProblems, multipartProblems } from '../core/content-checks.js';
 import type { ContentPolicy, ContentProblem } from '../core/content-policy.js';
 import { findAttachments, MimeError, parseMessage, REQUIRED_FIELDS, UNIQUE_FIELDS, type MimeMessage } from '../mime/index.js';
 import { IMMUTABLE_HEADERS, SES_BLOCKED_EXTENSIONS } from './header-policy.js';
@@ -24,9 +24,8 @@ export type WorkMailProblemCode =
 export interface WorkMailBaseline {
   /** Normalised values of each immutable header. */
   immutable: Map<string, string[]>;
-  /** Whether the original already had bare CR or bare LF line breaks. */
-  bareCr: boolean;
-  bareLf: boolean;
+  /** Whether the original already had bare CR or bare LF line breaks (read when needed). */
+  lineBreaks: BareLineBreaks;
 }
 
 /** Values of a field, normalised for comparison (unfolded; whitespace runs collapsed). */
@@ -36,7 +35,7 @@ function values(message: MimeMessage, name: string): string[] {
 
 /** Takes what {@link workmailContentProblems} compares against, from the original tree. */
 export function workmailBaseline(original: MimeMessage): WorkMailBaseline {
-  return { immutable: new Map(IMMUTABLE_HEADERS.map((h) => [h, values(original, h)])), ...bareLineBreaks(original.original) };
+  return { immutable: new Map(IMMUTABLE_HEADERS.map((h) => [h, values(original, h)])), lineBreaks: lazyBareLineBreaks(original.original) };
 }
 
 /**
@@ -70,7 +69,7 @@ export function workmailContentProblems(message: MimeMessage, bytes: Buffer, bas
   }
 
   // 4. RFC 5321 line length, and no bare CR or LF the original did not have (shared).
-  problems.push(...lineProblems(message, bytes, baseline));
+  problems.push(...lineProblems(message, bytes, baseline?.lineBreaks));
 
   // 5. Required headers.
   for (const name of REQUIRED_FIELDS) {
