@@ -10,12 +10,12 @@
  * Prints one JSON line: ms per message (all files once = one round), peak RSS and its growth.
  */
 import { readFileSync } from 'node:fs';
-import { simpleParser } from 'mailparser';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import { processMessage } from '../lib/core/index.js';
 import { parseRulesConfig } from '../lib/rules/index.js';
 import { checkUpdatedContent } from '../lib/workmail/content-checks.js';
 import { WORKMAIL_PLATFORM } from '../lib/workmail/platform.js';
+// @ts-expect-error: a plain JavaScript module without declarations
+import { naiveRebuild } from './naive-rebuild.mjs';
 
 const [, , mode = 'lambda', iterationsArg = '20', ...files] = process.argv;
 // Read from files written by run.ts, so generating messages does not count here.
@@ -39,19 +39,7 @@ async function before(input: Buffer): Promise<Buffer> {
 }
 
 async function naive(input: Buffer): Promise<Buffer> {
-  // What the public WorkMail samples do: parse everything, rebuild everything.
-  const parsed = await simpleParser(input);
-  const mail = new MailComposer({
-    from: parsed.from?.text,
-    to: (Array.isArray(parsed.to) ? parsed.to[0] : parsed.to)?.text,
-    subject: parsed.subject,
-    date: parsed.date,
-    messageId: parsed.messageId,
-    text: `${parsed.text ?? ''}\r\nConfidential: for the addressee only.\r\n`,
-    html: parsed.html || undefined,
-    attachments: parsed.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
-  });
-  return mail.compile().build();
+  return naiveRebuild(input);
 }
 
 async function copy(input: Buffer): Promise<Buffer> {
