@@ -1,17 +1,12 @@
 import { HeaderBlock } from './header-block.js';
-import { detectLineEnding } from './line-ending.js';
+import { detectLineEnding, headerBlockEnd } from './line-ending.js';
 import { MimeMessage } from './mime-message.js';
 import { MimePart } from './mime-part.js';
 
 /** Where the top-level header block ends (after its blank line), or the input's length. */
 export function topHeaderEnd(input: Buffer): number {
-  for (let lf = input.indexOf(0x0a); lf >= 0; lf = input.indexOf(0x0a, lf + 1)) {
-    if (lf === 0 || (lf === 1 && input[0] === 0x0d)) return lf + 1; // no headers at all
-    const next = input[lf + 1];
-    if (next === 0x0a) return lf + 2;
-    if (next === 0x0d && input[lf + 2] === 0x0a) return lf + 3;
-  }
-  return input.length;
+  const end = headerBlockEnd(input, 0, input.length);
+  return end < 0 ? input.length : end;
 }
 
 /**

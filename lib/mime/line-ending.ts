@@ -52,3 +52,26 @@ export function findBareLineBreaks(bytes: Uint8Array, maxPositions = 16): BareLi
   }
   return found;
 }
+
+const LF_CRLF = Buffer.from('\n\r\n');
+const LF_LF = Buffer.from('\n\n');
+
+/**
+ * Where a header block starting at `start` ends — just after its blank line (`\n\n` or
+ * `\n\r\n`, or a blank first line) — if that blank line ends before `end`; else -1. Two
+ * `indexOf` searches, never a loop over lines: the splitter and the headers-only view share it,
+ * so both always agree on where headers end.
+ */
+export function headerBlockEnd(input: Buffer, start: number, end: number): number {
+  if (start >= end) return -1;
+  if (input[start] === 0x0a) return start + 1;
+  if (input[start] === 0x0d && input[start + 1] === 0x0a && start + 2 <= end) return start + 2;
+  const window = input.subarray(0, end);
+  const crlf = window.indexOf(LF_CRLF, start);
+  // The bare-LF form only needs looking for before the CRLF one, so a CRLF message never scans
+  // its whole header window twice.
+  const lf = (crlf >= 0 ? input.subarray(0, crlf + 2) : window).indexOf(LF_LF, start);
+  if (lf >= 0) return lf + 2;
+  if (crlf >= 0) return crlf + 3;
+  return -1;
+}

@@ -3,13 +3,10 @@ import { DelimiterFinder, type DelimiterLine } from './delimiter-finder.js';
 import { describePath, MimeError } from './errors.js';
 import { HeaderBlock } from './header-block.js';
 import type { MimeLimits } from './limits.js';
-import { detectLineEnding, type LineEnding } from './line-ending.js';
+import { detectLineEnding, headerBlockEnd, type LineEnding } from './line-ending.js';
 import { MimePart } from './mime-part.js';
 
-const LF = 0x0a;
 const CR = 0x0d;
-const CRLF_BLANK = Buffer.from('\n\r\n');
-const LF_BLANK = Buffer.from('\n\n');
 
 /** Media types whose body is a whole message: never split, whatever parameters they carry. */
 const EMBEDDED_MESSAGE = new Set(['message/rfc822', 'message/global']);
@@ -210,20 +207,10 @@ class Splitter {
    * than maxHeaderBytes, without scanning past that.
    */
   private findHeaderEnd(start: number, regionEnd: number): number {
-    const input = this.input;
-    if (start >= regionEnd) return -1;
-    if (input[start] === LF) return start + 1;
-    if (input[start] === CR && input[start + 1] === LF && start + 2 <= regionEnd) return start + 2;
     const windowEnd = Math.min(regionEnd, start + this.limits.maxHeaderBytes);
-    const window = input.subarray(0, windowEnd);
-    const crlf = window.indexOf(CRLF_BLANK, start);
-    // The bare-LF form only needs looking for before the CRLF one, so a CRLF message never
-    // scans its whole header window twice.
-    const lf = (crlf >= 0 ? input.subarray(0, crlf + 2) : window).indexOf(LF_BLANK, start);
-    if (lf >= 0) return lf + 2;
-    if (crlf >= 0) return crlf + 3;
-    if (windowEnd < regionEnd) throw this.headerTooLarge();
-    return -1;
+    const end = headerBlockEnd(this.input, start, windowEnd);
+    if (end < 0 && windowEnd < regionEnd) throw this.headerTooLarge();
+    return end;
   }
 
   private headerTooLarge(): MimeError {
