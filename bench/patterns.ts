@@ -5,15 +5,9 @@
  * default 24, at most 26 so it finishes), then a benign pattern over 1 MB on both engines.
  */
 import { compileUserPattern } from '../lib/pattern/index.js';
+import { ADVERSARIAL_PATTERNS } from '../test/support/adversarial-patterns.js';
 
-const ADVERSARIAL: [pattern: string, char: string][] = [
-  ['(a|a)*b', 'a'],
-  ['((a+))+b', 'a'],
-  ['(?:(?:a*))*b', 'a'],
-  ['(a|aa)+b', 'a'],
-  ['(?:a|a?)+b', 'a'],
-  ['(\\d|\\d\\d)+x', '1'],
-];
+const ADVERSARIAL = ADVERSARIAL_PATTERNS;
 const maxV8 = Math.min(26, Number(process.argv[2] ?? 24));
 const v8Lengths = [16, 20, 24, 26].filter((n) => n <= maxV8);
 

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { decideWithoutInspection, processMessage, type ProcessInput } from '../../lib/core/index.js';
 import { parseRulesConfig, type RulesConfig } from '../../lib/rules/index.js';
 import { WORKMAIL_PLATFORM } from '../../lib/workmail/platform.js';
+import { manyPartsMail, nestedMail, TEST_CARD } from '../support/hostile-mail.js';
 import { mail } from '../support/samples.js';
 
-const CARD = '4111 1111 1111 1111';
+const CARD = TEST_CARD;
 const HEAD = [
   'From: alice@example.com',
   'To: bob@partner.org',
@@ -40,25 +41,8 @@ const run = (bytes: Buffer, config = dlp(), more: Partial<ProcessInput> = {}) =>
 const types = (o: { actions: { type: string }[] }) => o.actions.map((a) => a.type);
 
 // Hostile shapes a sender can give a message, generated here (cf. shared/cases/README.md).
-const manyParts = (n: number) =>
-  mail([
-    ...HEAD,
-    'Content-Type: multipart/mixed; boundary=b',
-    '',
-    ...Array.from({ length: n }, (_, i) => ['--b', 'Content-Type: text/plain', '', i === 0 ? `card ${CARD}` : `part ${i}`]).flat(),
-    '--b--',
-    '',
-  ]);
-const deep = (levels: number) =>
-  mail([
-    ...HEAD,
-    ...Array.from({ length: levels }, (_, i) => [`Content-Type: multipart/mixed; boundary=l${i}`, '', `--l${i}`]).flat(),
-    'Content-Type: text/plain',
-    '',
-    `card ${CARD}`,
-    ...Array.from({ length: levels }, (_, i) => `--l${levels - 1 - i}--`),
-    '',
-  ]);
+const manyParts = (n: number) => manyPartsMail(HEAD, n);
+const deep = (levels: number) => nestedMail(HEAD, levels);
 const hugeHeader = () =>
   Buffer.concat([Buffer.from(`X-Pad: ${'x'.repeat(1_100_000)}\r\n`), mail([...HEAD, 'Content-Type: text/plain', '', `card ${CARD}`, ''])]);
 const noBoundary = () => mail([...HEAD, 'Content-Type: multipart/mixed', '', `card ${CARD}`, '']);

@@ -4,10 +4,11 @@ import path from 'node:path';
 import { processMessage } from '../../lib/core/index.js';
 import { loadRulesFile } from '../../lib/rules/index.js';
 import { SMTP_PLATFORM, type SmtpFilter, type SmtpFilterEvent } from '../../lib/smtp/index.js';
+import { manyPartsMail, TEST_CARD } from '../support/hostile-mail.js';
 import { mail, sample, SAMPLES_DIR } from '../support/samples.js';
 import { onTheWire, rules, send, startFilter, startSink, type Sink } from './support.js';
 
-const CARD = '4111 1111 1111 1111';
+const CARD = TEST_CARD;
 const HEAD = [
   'From: Alice <alice@example.com>',
   'To: bob@partner.org',
@@ -17,15 +18,7 @@ const HEAD = [
   'MIME-Version: 1.0',
 ];
 const plain = (body: string) => mail([...HEAD, 'Content-Type: text/plain; charset=us-ascii', '', body, '']);
-const manyParts = (n: number) =>
-  mail([
-    ...HEAD,
-    'Content-Type: multipart/mixed; boundary=b',
-    '',
-    ...Array.from({ length: n }, (_, i) => ['--b', 'Content-Type: text/plain', '', i === 0 ? `card ${CARD}` : `part ${i}`]).flat(),
-    '--b--',
-    '',
-  ]);
+const manyParts = (n: number) => manyPartsMail(HEAD, n);
 
 const CONFIG = rules({
   orgDomains: ['example.com'],
