@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { HeaderBlock, headerAddresses } from '../mime/index.js';
+import { headerAddresses, parseHeadersOnly } from '../mime/index.js';
 import type { FlowDirection } from '../rules/delivery.js';
 import type { MessageFlowEvent } from '../workmail/event.js';
 
@@ -26,7 +26,7 @@ export interface EventHeaders {
  * address parser so the emulator and the rules agree on what an address is.
  */
 export function readEventHeaders(bytes: Buffer): EventHeaders {
-  const headers = new HeaderBlock(bytes);
+  const headers = parseHeadersOnly(bytes).headers;
   return {
     from: headerAddresses(headers, 'from')[0],
     sender: headerAddresses(headers, 'sender')[0],

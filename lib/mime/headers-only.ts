@@ -3,12 +3,6 @@ import { detectLineEnding, headerBlockEnd } from './line-ending.js';
 import { MimeMessage } from './mime-message.js';
 import { MimePart } from './mime-part.js';
 
-/** Where the top-level header block ends (after its blank line), or the input's length. */
-export function topHeaderEnd(input: Buffer): number {
-  const end = headerBlockEnd(input, 0, input.length);
-  return end < 0 ? input.length : end;
-}
-
 /**
  * A view of a message that could not be parsed in full (over a parser limit, or malformed): its
  * top-level header block, parsed as usual, and the rest as one opaque body. Enough for conditions
@@ -16,7 +10,9 @@ export function topHeaderEnd(input: Buffer): number {
  * contract: the original bytes are what goes on). Linear in the header size; the body is a view.
  */
 export function parseHeadersOnly(input: Buffer): MimeMessage {
-  const end = topHeaderEnd(input);
+  // After the blank line that ends the top-level headers, or the whole input when there is none.
+  const found = headerBlockEnd(input, 0, input.length);
+  const end = found < 0 ? input.length : found;
   const root = new MimePart(new HeaderBlock(input.subarray(0, end)), null, false, undefined);
   if (end < input.length) root.segments.push(input.subarray(end));
   return new MimeMessage(root, input, detectLineEnding(input));

@@ -3,7 +3,7 @@
  * and text bodies locally, add structure, and serialise with every untouched byte intact.
  */
 export { parseMessage, parseMessageSync, type ParseOptions } from './parse.js';
-export { parseHeadersOnly, topHeaderEnd } from './headers-only.js';
+export { parseHeadersOnly } from './headers-only.js';
 export { MimeMessage } from './mime-message.js';
 export { MimePart, type Segment } from './mime-part.js';
 export { HeaderBlock, type HeaderField, type AddHeaderOptions } from './header-block.js';

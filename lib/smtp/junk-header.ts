@@ -1,4 +1,4 @@
-import { HeaderBlock, isFieldName, topHeaderEnd } from '../mime/index.js';
+import { isFieldName, parseHeadersOnly } from '../mime/index.js';
 import { WmflowError } from '../errors.js';
 import { SMTP_PLATFORM } from './platform.js';
 
@@ -30,8 +30,7 @@ export function parseJunkHeader(text: string): JunkHeader {
  * filing rule to read first.
  */
 export function withJunkHeader(bytes: Buffer, header: JunkHeader): Buffer {
-  const end = topHeaderEnd(bytes);
-  const block = new HeaderBlock(bytes.subarray(0, end));
-  block.set(header.name, header.value);
-  return Buffer.concat([block.toBuffer(), bytes.subarray(end)]);
+  const message = parseHeadersOnly(bytes);
+  message.headers.set(header.name, header.value);
+  return message.toBuffer();
 }
