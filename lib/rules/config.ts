@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { WmflowError } from '../errors.js';
 import { formatPath } from '../format-path.js';
 import { actionRuleType } from './builtin/action.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { RulePlatform } from './platform.js';
 import type { Rule } from './rule.js';
 

@@ -1,5 +1,5 @@
 import { isFieldName } from '../mime/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { userPatternProblem } from '../pattern/user-pattern.js';
 import { validatePattern } from './address-pattern.js';
 import { AUTH_RESULTS } from './authentication-results.js';

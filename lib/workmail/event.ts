@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WmflowError } from '../errors.js';
 import { formatPath } from '../format-path.js';
 import type { FlowDirection } from '../rules/delivery.js';

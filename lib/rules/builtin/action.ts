@@ -1,5 +1,5 @@
 import { matchesPattern } from '../address-pattern.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_BOUNCE_MESSAGE, isBlockingAction, type RequestedAction } from '../delivery.js';
 import { defineRuleType } from '../rule-type.js';
 import { actionType, addressPattern, bounceText, onUninspectable, ruleCommon } from '../schema.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildTextAttachment, decodeTransfer, findAttachments, replacePart, type AttachmentInfo, type MimePart } from '../../mime/index.js';
 import { decodedSize, detectTrueTypes, matchesAttachment, needsTrueTypes } from '../attachment-match.js';
 import { WmflowError } from '../../errors.js';

@@ -13,7 +13,7 @@ import {
   type MimePart,
   type TextInsertion,
 } from '../../mime/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Rule, RuleContext } from '../rule.js';
 import { defineRuleType } from '../rule-type.js';
 import { bounceText, protectedFallback, ruleCommon, templateProblems } from '../schema.js';

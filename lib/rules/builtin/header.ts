@@ -1,6 +1,6 @@
 import { WmflowError } from '../../errors.js';
 import { MimeError } from '../../mime/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { GENERIC_PLATFORM, type RulePlatform } from '../platform.js';
 import type { Rule } from '../rule.js';
 import { defineRuleType } from '../rule-type.js';

@@ -2,7 +2,7 @@ import { decodesLosslessly, findAttachments, findReadableParts, getText, MimeErr
 import type { Detector } from '../../redaction/detector.js';
 import type { MaskStyle } from '../../redaction/mask.js';
 import { redactHtml, redactText } from '../../redaction/redact-text.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RequestedAction } from '../delivery.js';
 import { detectorProblems, toDetector } from '../detector-spec.js';
 import type { Rule } from '../rule.js';

@@ -1,5 +1,5 @@
 import { MimeError } from '../../mime/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Rule } from '../rule.js';
 import { defineRuleType } from '../rule-type.js';
 import { ruleCommon } from '../schema.js';
