@@ -1,6 +1,6 @@
 import addressparser from 'nodemailer/lib/addressparser';
 import type { HeaderBlock } from './header-block.js';
-import { decodeWords } from './header-value.js';
+import { decodeWords } from './encoded-words.js';
 
 /**
  * The email addresses in address headers (From, Sender, To, Cc…), lower-cased, groups

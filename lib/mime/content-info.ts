@@ -1,7 +1,8 @@
 import path from 'node:path';
-import libmime from 'libmime';
+import { detectMimeType } from 'nodemailer/lib/mime-funcs';
 import type { HeaderBlock } from './header-block.js';
-import { decodeWords } from './header-value.js';
+import { parseHeaderParams } from './header-params.js';
+import { decodeWords } from './encoded-words.js';
 
 /** What a part's MIME headers say about its content. */
 export interface ContentInfo {
@@ -47,10 +48,10 @@ function stripComments(value: string): string {
 }
 
 function parse(value: string | undefined) {
-  return libmime.parseHeaderValue(value ?? '', { stripComments: true });
+  return parseHeaderParams(value ?? '', { stripComments: true });
 }
 
-/** A parsed Content-Type: media type lower-cased, parameters as libmime decodes them. */
+/** A parsed Content-Type: media type lower-cased, parameters as {@link parseHeaderParams} decodes them. */
 export interface ContentType {
   mediaType: string;
   params: Record<string, string>;
@@ -103,7 +104,7 @@ export function readContentInfo(headers: HeaderBlock, parentMultipart?: string |
       parentMultipart === 'digest'
         ? 'message/rfc822'
         : ext
-          ? libmime.detectMimeType(ext)
+          ? detectMimeType(ext)
           : /^attachment$/i.test(disposition.value)
             ? 'application/octet-stream'
             : 'text/plain',

@@ -1,5 +1,5 @@
-import libmime from 'libmime';
 import type { HeaderBlock } from './header-block.js';
+import { buildHeaderParams, parseHeaderParams } from './header-params.js';
 
 /**
  * Sets one parameter of the Content-Type header (`charset=utf-8`), keeping its media type and
@@ -7,8 +7,7 @@ import type { HeaderBlock } from './header-block.js';
  */
 export function setContentTypeParam(headers: HeaderBlock, name: string, value: string, defaultType = 'text/plain'): void {
   const current = headers.getFirst('content-type');
-  const parsed = libmime.parseHeaderValue(current ?? defaultType);
-  if (!parsed.value) parsed.value = defaultType;
+  const parsed = parseHeaderParams(current ?? defaultType);
   parsed.params[name.toLowerCase()] = value;
-  headers.set('Content-Type', libmime.buildHeaderValue(parsed), { raw: true });
+  headers.set('Content-Type', buildHeaderParams(parsed.value || defaultType, parsed.params), { raw: true });
 }

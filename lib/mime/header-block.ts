@@ -1,5 +1,6 @@
 import { MimeError } from './errors.js';
-import { decodeWords, formatHeaderField } from './header-value.js';
+import { decodeWords } from './encoded-words.js';
+import { formatHeaderField } from './header-value.js';
 import { detectLineEnding, type LineEnding } from './line-ending.js';
 import { isFieldName } from './header-fields.js';
 

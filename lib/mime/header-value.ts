@@ -1,4 +1,4 @@
-import libmime from 'libmime';
+import { encodeWord, encodeWords, foldLines } from 'nodemailer/lib/mime-funcs';
 import { MimeError } from './errors.js';
 import { isFieldName } from './header-fields.js';
 import type { LineEnding } from './line-ending.js';
@@ -29,7 +29,7 @@ export function encodeUnstructured(value: string): string {
   if (!needsEncoding(value)) return value;
   const nonAscii = value.replace(/[\x20-\x7e]/g, '').length;
   const encoding = nonAscii > value.length / 2 ? 'B' : 'Q';
-  return libmime.encodeWords(value, encoding, 52);
+  return encodeWords(value, encoding, 52);
 }
 
 /**
@@ -46,22 +46,13 @@ export function formatHeaderField(name: string, value: string, eol: LineEnding, 
     throw new MimeError('MIME_BAD_HEADER', `header ${name}: a pre-formatted value must be printable ASCII`);
   }
   const encoded = encode ? encodeUnstructured(flat) : flat;
-  let folded = libmime.foldLines(`${name}: ${encoded}`, FOLD_AT, false);
+  let folded = foldLines(`${name}: ${encoded}`, FOLD_AT, false);
   if (folded.split('\r\n').some((line) => Buffer.byteLength(line) > MAX_HEADER_LINE)) {
     if (!encode) {
       throw new MimeError('MIME_BAD_HEADER', `header ${name}: a word longer than ${MAX_HEADER_LINE} octets cannot be folded`);
     }
     // An unbreakable run (a long token with no spaces) can only be split as encoded words.
-    folded = libmime.foldLines(`${name}: ${libmime.encodeWord(flat, 'Q', 52)}`, FOLD_AT, false);
+    folded = foldLines(`${name}: ${encodeWord(flat, 'Q', 52)}`, FOLD_AT, false);
   }
   return Buffer.from(folded.replace(/\r\n/g, eol) + eol, 'utf8');
-}
-
-/** Decodes RFC 2047 encoded words; text that cannot be decoded comes back as it was. */
-export function decodeWords(value: string): string {
-  try {
-    return libmime.decodeWords(value);
-  } catch {
-    return value;
-  }
 }

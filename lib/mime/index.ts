@@ -37,7 +37,8 @@ export {
 export { insertBodyPart, wrapInMixed, wrapAsAttachment, replacePart, type WrapOptions } from './add-structure.js';
 export { buildBodyPart, buildTextAttachment, type NewBodyContent } from './build-part.js';
 export { checkLineLengths, findLongLines, reencodeForLineLimit, MAX_LINE_OCTETS, type LongLine } from './line-limit.js';
-export { decodeWords, encodeUnstructured, formatHeaderField, MAX_HEADER_LINE } from './header-value.js';
+export { decodeWords } from './encoded-words.js';
+export { encodeUnstructured, formatHeaderField, MAX_HEADER_LINE } from './header-value.js';
 export { headerAddresses } from './addresses.js';
 export { findBareLineBreaks, type BareLineBreaks, type LineEnding } from './line-ending.js';
 export { isFieldName, UNIQUE_FIELDS, REQUIRED_FIELDS, STRUCTURAL_FIELDS } from './header-fields.js';

@@ -188,7 +188,7 @@ class Splitter {
     const headers = new HeaderBlock(input.subarray(start, headerEnd), this.eol);
     // Only Content-Type decides the split (without one a part is never a multipart); the rest
     // of the part's ContentInfo is read when someone asks.
-    // libmime's parse is most of the cost of a small part: skip it where it cannot find a
+    // Parsing the header value is most of the cost of a small part: skip it where it cannot find a
     // multipart type or a boundary parameter.
     const raw = headers.getFirst('content-type');
     const contentType = raw !== undefined && MAY_SPLIT.test(raw) ? readContentType(headers) : undefined;
