@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { consoleSteps } from './console-steps.js';
 import { InfraPropsError } from './infra-props-error.js';
 import { acknowledgeAwsSolutions, wildcardResourceFinding } from './nag-acknowledgements.js';
+import { onDemandPackages } from './on-demand-packages.js';
 import { resolveProcessorProps, siblingModule, type WorkMailMessageFlowProcessorProps } from './processor-props.js';
 import { writePluginEntry } from './rules-plugins.js';
 import { checkWorkMailRegion, WORKMAIL_REGIONS } from './workmail-regions.js';
@@ -149,14 +150,21 @@ export class WorkMailMessageFlowProcessor extends Construct {
         target: 'node22',
         format: nodejs.OutputFormat.ESM,
         mainFields: ['module', 'main'],
-        // CommonJS dependencies (mailsplit, libmime, iconv-lite…) call require() inside the ESM bundle.
+        // CommonJS code inside the ESM bundle calls require() (for Node built-ins).
         banner: "import { createRequire as __wmflowCreateRequire } from 'node:module'; const require = __wmflowCreateRequire(import.meta.url);",
         // Bundled by default: tree-shaken to the two clients, it starts faster than the runtime's SDK (bench/cold-start.ts).
         externalModules: settings.bundleAwsSdk ? [] : ['@aws-sdk/*'],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_input: string, output: string) => [`cp "${settings.rulesFile}" "${output}/${BUNDLED_RULES_FILE}"`],
+          afterBundling: (_input: string, output: string) => [
+            `cp "${settings.rulesFile}" "${output}/${BUNDLED_RULES_FILE}"`,
+            // Charset tables, RE2 and file-type load on demand (lib/on-demand.ts), outside the bundle.
+            ...onDemandPackages(path.dirname(siblingModule('../lib/on-demand'))).flatMap(({ name, dir }) => [
+              `mkdir -p "${path.posix.dirname(`${output}/node_modules/${name}`)}"`,
+              `cp -R "${dir}" "${output}/node_modules/${name}"`,
+            ]),
+          ],
         },
       },
     });

@@ -1,5 +1,10 @@
-import Encoding from 'encoding-japanese';
-import iconv from 'iconv-lite';
+import type EncodingJapanese from 'encoding-japanese';
+import type Iconv from 'iconv-lite';
+import { loadOnDemand } from '../on-demand.js';
+
+// The charset tables load on the first text that is neither UTF-8 nor US-ASCII.
+const iconv = () => loadOnDemand<typeof Iconv>('iconv-lite');
+const Encoding = () => loadOnDemand<typeof EncodingJapanese>('encoding-japanese');
 
 /** Result of {@link decodeCharset}. */
 export interface DecodedText {
@@ -40,7 +45,7 @@ export function canonicalCharset(declared: string | undefined): string | undefin
   const resolved = ALIASES[name] ?? name;
   if (resolved === 'us-ascii' || resolved === 'utf-8' || resolved === 'utf8') return resolved === 'utf8' ? 'utf-8' : resolved;
   if (JIS.test(resolved)) return 'iso-2022-jp';
-  return iconv.encodingExists(resolved) ? resolved : undefined;
+  return iconv().encodingExists(resolved) ? resolved : undefined;
 }
 
 function isAscii(bytes: Uint8Array): boolean {
@@ -65,7 +70,7 @@ function isValidUtf8(bytes: Buffer): boolean {
 function guess(bytes: Buffer): DecodedText {
   if (isAscii(bytes)) return { text: bytes.toString('latin1'), charset: 'us-ascii', exact: true };
   if (isValidUtf8(bytes)) return { text: bytes.toString('utf8'), charset: 'utf-8', exact: false };
-  return { text: iconv.decode(bytes, 'windows-1252'), charset: 'windows-1252', exact: false };
+  return { text: iconv().decode(bytes, 'windows-1252'), charset: 'windows-1252', exact: false };
 }
 
 /** Decodes text bytes in their declared charset, falling back sensibly. Never throws. */
@@ -80,11 +85,11 @@ export function decodeCharset(bytes: Buffer, declared: string | undefined): Deco
       return { text: bytes.toString('utf8'), charset, exact: isValidUtf8(bytes) };
     }
     if (charset === 'iso-2022-jp') {
-      return { text: Encoding.codeToString(Encoding.convert(bytes, { to: 'UNICODE', from: 'JIS' })), charset, exact: true };
+      return { text: Encoding().codeToString(Encoding().convert(bytes, { to: 'UNICODE', from: 'JIS' })), charset, exact: true };
     }
     // Latin-1 is decoded as windows-1252 (what every mail client does): C1 bytes are quotes.
     const decodeAs = /^(iso-?8859-1|latin-?1|l1)$/.test(charset) ? 'windows-1252' : charset;
-    return { text: iconv.decode(bytes, decodeAs), charset, exact: true };
+    return { text: iconv().decode(bytes, decodeAs), charset, exact: true };
   } catch {
     return guess(bytes);
   }
@@ -105,9 +110,9 @@ export function encodeCharset(text: string, charset: string): Buffer | undefined
       return isAscii(bytes) && bytes.toString('latin1') === text ? bytes : undefined;
     }
     if (name === 'iso-2022-jp') {
-      bytes = Buffer.from(Encoding.convert(Encoding.stringToCode(text), { to: 'JIS', from: 'UNICODE' }));
+      bytes = Buffer.from(Encoding().convert(Encoding().stringToCode(text), { to: 'JIS', from: 'UNICODE' }));
     } else {
-      bytes = iconv.encode(text, name);
+      bytes = iconv().encode(text, name);
     }
     return decodeCharset(bytes, name).text === text ? bytes : undefined;
   } catch {
@@ -141,8 +146,8 @@ export function charsetKind(charset: string): CharsetKind {
   else {
     try {
       const ascii = Buffer.from(PROBE, 'latin1');
-      const compatible = iconv.encode(PROBE, charset).equals(ascii) && iconv.decode(ascii, charset) === PROBE;
-      const codec = iconv.getCodec(charset) as unknown as { decodeBuf?: unknown; encodeBuf?: unknown };
+      const compatible = iconv().encode(PROBE, charset).equals(ascii) && iconv().decode(ascii, charset) === PROBE;
+      const codec = iconv().getCodec(charset) as unknown as { decodeBuf?: unknown; encodeBuf?: unknown };
       kind = !compatible ? 'other' : codec.decodeBuf && codec.encodeBuf ? 'ascii' : 'ascii-stateful';
     } catch {
       kind = 'other';
@@ -170,15 +175,20 @@ export function roundTrips(bytes: Buffer, charset: string): boolean {
     if (name === 'us-ascii') return isAscii(bytes);
     if (name === 'utf-8') return isValidUtf8(bytes);
     if (name === 'iso-2022-jp') {
-      const text = Encoding.codeToString(Encoding.convert(bytes, { to: 'UNICODE', from: 'JIS' }));
-      return Buffer.from(Encoding.convert(Encoding.stringToCode(text), { to: 'JIS', from: 'UNICODE' })).equals(bytes);
+      const text = Encoding().codeToString(Encoding().convert(bytes, { to: 'UNICODE', from: 'JIS' }));
+      return Buffer.from(Encoding().convert(Encoding().stringToCode(text), { to: 'JIS', from: 'UNICODE' })).equals(bytes);
     }
     // UTF-16/32 with no byte order in the name or a BOM: any decoding is a guess.
     if (/^(utf-?16|utf-?32|ucs-?2|ucs-?4)$/.test(name) && !/^(\xff\xfe|\xfe\xff|\x00\x00\xfe\xff)/.test(bytes.toString('latin1', 0, 4))) return false;
     const codec = codecName(name);
-    const text = iconv.decode(bytes, codec, { stripBOM: false });
-    return iconv.encode(text, codec, { addBOM: false }).equals(bytes);
+    const text = iconv().decode(bytes, codec, { stripBOM: false });
+    return iconv().encode(text, codec, { addBOM: false }).equals(bytes);
   } catch {
     return false;
   }
+}
+
+/** `text` in a UTF-16/UTF-32 codec with an explicit byte order (`utf-16le`…), without a BOM. */
+export function encodeWide(text: string, codec: string): Buffer {
+  return iconv().encode(text, codec, { addBOM: false });
 }

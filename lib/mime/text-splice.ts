@@ -1,6 +1,5 @@
-import iconv from 'iconv-lite';
 import libqp from 'libqp';
-import { canonicalCharset, charsetKind, decodeCharset, encodeCharset, type CharsetKind } from './charset.js';
+import { canonicalCharset, charsetKind, decodeCharset, encodeCharset, encodeWide, type CharsetKind } from './charset.js';
 import { detectLineEnding, normalizeLineBreaks, type LineEnding } from './line-ending.js';
 import type { MimePart } from './mime-part.js';
 import { assertText, decodesLosslessly, readText, setText } from './text-body.js';
@@ -181,7 +180,7 @@ function endsWithHardBreak(raw: Buffer): boolean {
 /** `text` encoded in the target's charset, or undefined when the charset cannot carry it. */
 function encodeAddition(t: Target, text: string): Buffer | undefined {
   const normalized = normalizeLineBreaks(text, t.eol);
-  if (t.kind === 'wide') return iconv.encode(normalized, t.codec, { addBOM: false });
+  if (t.kind === 'wide') return encodeWide(normalized, t.codec);
   if (t.charset === UNKNOWN_ASCII) return /^[\x00-\x7f]*$/.test(normalized) ? Buffer.from(normalized, 'latin1') : undefined;
   return encodeCharset(normalized, t.charset);
 }

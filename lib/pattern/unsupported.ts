@@ -1,4 +1,4 @@
-import { RE2JSSyntaxException } from 're2js';
+import { re2js } from './re2.js';
 
 /** Appended to refusals of constructs a backtracking engine needs and RE2 leaves out on purpose. */
 const LINEAR = 'patterns run in linear time (RE2 syntax)';
@@ -9,7 +9,7 @@ const LINEAR = 'patterns run in linear time (RE2 syntax)';
  * Anything not recognised keeps re2js's own description and the offending text.
  */
 export function explainCompileError(err: unknown): string {
-  if (!(err instanceof RE2JSSyntaxException)) return `invalid regular expression (RE2 syntax): ${(err as Error).message}`;
+  if (!(err instanceof re2js().RE2JSSyntaxException)) return `invalid regular expression (RE2 syntax): ${(err as Error).message}`;
   const what = err.getDescription();
   const where = err.getPattern() ?? '';
   if (what === 'invalid escape sequence') {

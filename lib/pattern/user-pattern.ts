@@ -1,5 +1,6 @@
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 import { PatternError } from './errors.js';
+import { re2js } from './re2.js';
 import { translateJsEscapes } from './js-escapes.js';
 import { explainCompileError } from './unsupported.js';
 
@@ -31,13 +32,11 @@ export interface UserPattern {
   matches(text: string): Iterable<PatternMatch>;
 }
 
-const FLAG_BITS: Readonly<Record<string, number>> = {
-  i: RE2JS.CASE_INSENSITIVE,
-  m: RE2JS.MULTILINE,
-  s: RE2JS.DOTALL,
+function flagBit(flag: string): number | undefined {
+  const { RE2JS } = re2js();
   // RE2 always matches by code point and knows \p{…}: what `u` asks of JavaScript is the default.
-  u: 0,
-};
+  return ({ i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL, u: 0 } as Record<string, number>)[flag];
+}
 
 /**
  * Compiles a user-supplied regular expression with re2js, a port of RE2: matching takes time
@@ -60,13 +59,13 @@ export function compileUserPattern(spec: UserPatternSpec): UserPattern {
   const { pattern, flags = '' } = spec;
   let bits = 0;
   for (const flag of flags) {
-    const bit = FLAG_BITS[flag];
+    const bit = flagBit(flag);
     if (bit === undefined) throw new PatternError('PATTERN_INVALID', pattern, `invalid regular expression flags "${flags}": use i, m, s or u`);
     bits |= bit;
   }
   let re: RE2JS;
   try {
-    re = RE2JS.compile(translateJsEscapes(pattern), bits);
+    re = re2js().RE2JS.compile(translateJsEscapes(pattern), bits);
   } catch (err) {
     throw new PatternError('PATTERN_INVALID', pattern, explainCompileError(err), { cause: err });
   }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { decodeTransfer, findAttachments, type AttachmentInfo, type MimeMessage, type MimePart } from '../mime/index.js';
+import { loadOnDemand } from '../on-demand.js';
 import { compileUserPattern, type UserPattern } from '../pattern/user-pattern.js';
 
 /**
@@ -47,11 +48,7 @@ const sizes = new WeakMap<Buffer, number>();
 const patterns = new WeakMap<object, UserPattern>();
 
 /** file-type, loaded on first use: only configurations that ask for true types pay for it at cold start. */
-let fileTypeModule: Promise<typeof import('file-type')> | undefined;
-function fileType(): Promise<typeof import('file-type')> {
-  fileTypeModule ??= import('file-type');
-  return fileTypeModule;
-}
+const fileType = () => loadOnDemand<typeof import('file-type')>('file-type');
 
 /** The first decoded bytes of a leaf, decoding only what they need. */
 function decodedHead(part: MimePart): Buffer {
@@ -69,7 +66,7 @@ export async function detectTrueTypes(message: MimeMessage): Promise<TrueTypes> 
     const raw = part.rawBody();
     let known = detected.get(part);
     if (!known || known.raw !== raw) {
-      const found = await (await fileType()).fileTypeFromBuffer(decodedHead(part));
+      const found = await fileType().fileTypeFromBuffer(decodedHead(part));
       known = { raw, type: found ? { ext: found.ext, mime: found.mime } : undefined };
       detected.set(part, known);
     }
