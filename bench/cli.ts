@@ -36,9 +36,7 @@ for (const [name, bytes] of [
   const file = path.join(dir, `${name.split(' ')[0]}.eml`);
   writeFileSync(file, bytes);
   const wm = median(
-    Array.from({ length: runs }, () =>
-      wall(['dist/lib/cli/wmflow.js', 'replay', file, '--config', rules, '--engine-only', '--out-dir', path.join(dir, 'out')]),
-    ),
+    Array.from({ length: runs }, () => wall(['dist/cli/wmflow.js', 'replay', file, '--config', rules, '--engine-only', '--out-dir', path.join(dir, 'out')])),
   );
   const naive = median(Array.from({ length: runs }, () => wall(['bench/naive-rebuild.mjs', file, path.join(dir, 'naive.eml')])));
   console.log(`| ${name} | ${wm.toFixed(0)} ms | ${naive.toFixed(0)} ms | ${(naive / wm).toFixed(1)}× |`);

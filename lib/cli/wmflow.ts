@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The `wmflow` command (package.json "bin", compiled to dist/lib/cli/wmflow.js).
+// The `wmflow` command (package.json "bin"). `npm run build` bundles it with its dependencies
+// into dist/cli/ (a chunk per command, loaded lazily): loading hundreds of separate modules
+// was most of a short run's time.
 
 // The AWS SDK warns once that its future releases need Node 22 (Lambda runs 22); the warning
 // says nothing about this run. This is the SDK's documented switch; it must be set before

@@ -2,6 +2,11 @@
 import { appendFileSync } from 'node:fs';
 
 export async function resolve(specifier, context, next) {
-  if (specifier.startsWith('@aws-sdk/')) appendFileSync(process.env.WMFLOW_TEST_IMPORT_LOG, `${specifier}\n`);
-  return next(specifier, context);
+  const resolved = await next(specifier, context);
+  // `@aws-sdk/*` resolved as packages, and every file of wmflow's bundled CLI (dist/cli/), whose
+  // chunks carry the SDK inline: the test looks inside those.
+  if (specifier.startsWith('@aws-sdk/') || /\/dist\/cli\/[^/]+\.js$/.test(resolved.url)) {
+    appendFileSync(process.env.WMFLOW_TEST_IMPORT_LOG, `${specifier.startsWith('@aws-sdk/') ? specifier : resolved.url}\n`);
+  }
+  return resolved;
 }
