@@ -1,4 +1,5 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -81,6 +82,30 @@ describe('the deployed artifact', () => {
     expect(code).not.toContain('Encoding not recognized');
     expect(code).not.toContain('missing argument to repetition operator');
     expect(code).not.toContain('application/x-apple-diskimage');
+  });
+
+  it('fails its cold start, naming them, when shipped without the packages it loads on demand', async () => {
+    const taskRoot = mkdtempSync(path.join(os.tmpdir(), 'wmflow-task-'));
+    for (const f of ['index.mjs', 'rules.json']) cpSync(path.join(bundledSdk.dir, f), path.join(taskRoot, f));
+    const r = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(path.join(taskRoot, 'index.mjs')).href)})`],
+      {
+        env: {
+          PATH: process.env.PATH,
+          ...(bundledSdk.environment as Record<string, string>),
+          WMFLOW_BUCKET: 'wmflow-test',
+          LAMBDA_TASK_ROOT: taskRoot,
+          AWS_REGION: 'eu-west-1',
+          POWERTOOLS_METRICS_DISABLED: 'true',
+        },
+        encoding: 'utf8',
+      },
+    );
+    rmSync(taskRoot, { recursive: true, force: true });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('ON_DEMAND_MISSING');
+    expect(r.stderr).toContain('iconv-lite, encoding-japanese, re2js, file-type are loaded on demand and cannot be found');
   });
 
   it('ships source maps with --enable-source-maps when asked', () => {
