@@ -7,9 +7,10 @@
  * resolves from node_modules as it would from the runtime.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { onDemandPackages } from '../infra/on-demand-packages.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const out = path.join(root, '.scratch/cold-start');
@@ -59,6 +60,34 @@ for (const sdk of ['external', 'bundled'] as const) {
   for (const maps of [false, true]) {
     const args = [...(maps ? ['--enable-source-maps'] : []), '--input-type=module', '-e', probe(file)];
     const ms = median(Array.from({ length: runs }, () => cpu(args, env))) - bare;
-    console.log(`| SDK ${sdk}${maps ? ', --enable-source-maps' : ''} | ${(statSync(file).size / 1e6).toFixed(2)} MB | ${ms.toFixed(0)} ms |`);
+    console.log(`| SDK ${sdk}${maps ? ', --enable-source-maps' : ''} | ${(statSync(file).size / 1024).toFixed(0)} KiB | ${ms.toFixed(0)} ms |`);
   }
+}
+
+// What the packages wmflow loads on demand (lib/on-demand.ts) cost when a message or the rules
+// first need them, in a fresh process (CPU over a bare node), and their size beside the bundle.
+const onDemandSize = onDemandPackages(path.join(root, 'lib')).reduce((n, p) => n + du(p.dir), 0);
+const bareCjs = median(Array.from({ length: runs }, () => cpu(['-e', 'const t=process.cpuUsage(); console.log((t.user+t.system)/1000);'])));
+console.log('');
+console.log(`On-demand packages beside the bundle: ${(onDemandSize / 1e6).toFixed(2)} MB on disk, loaded only when needed:`);
+console.log('');
+console.log('| first need | CPU over bare node |');
+console.log('| --- | ---: |');
+for (const [what, code] of [
+  ['a Latin-1 text (iconv-lite)', "require('iconv-lite').decode(Buffer.from([0x63, 0x61, 0x66, 0xe9]), 'windows-1252')"],
+  [
+    'an ISO-2022-JP text (encoding-japanese)',
+    "const E = require('encoding-japanese'); E.codeToString(E.convert(Buffer.from('1b244224331b2842', 'hex'), { to: 'UNICODE', from: 'JIS' }))",
+  ],
+  ['a user pattern (re2js)', "require('re2js').RE2JS.compile('^([5-9]|1[0-9])', 0).test('7')"],
+] as const) {
+  const ms = median(Array.from({ length: runs }, () => cpu(['-e', `${code}; const t=process.cpuUsage(); console.log((t.user+t.system)/1000);`]))) - bareCjs;
+  console.log(`| ${what} | ${ms.toFixed(0)} ms |`);
+}
+
+function du(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce(
+    (n, e) => n + (e.isDirectory() ? du(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).size),
+    0,
+  );
 }
