@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import path from 'node:path';
 import { type BareLineBreaks, lazyBareLineBreaks, lineProblems, multipartProblems } from '../core/content-checks.js';
 import type { ContentPolicy, ContentProblem } from '../core/content-policy.js';
@@ -59,11 +60,12 @@ export function workmailContentProblems(message: MimeMessage, bytes: Buffer, bas
     }
   }
 
-  // 3. 8-bit content should be encoded.
+  // 3. 8-bit content should be encoded. (node:buffer's isAscii scans natively: a per-byte
+  // callback cost ~15 ms on a 1 MB body.)
   for (const part of message.parts()) {
     if (part.multipart || part.mediaType.startsWith('message/')) continue;
     const cte = part.info.transferEncoding;
-    if ((cte === '' || cte === '7bit') && part.rawBody().some((b) => b > 0x7f)) {
+    if ((cte === '' || cte === '7bit') && !isAscii(part.rawBody())) {
       problems.push({ code: 'UNENCODED_8BIT', message: `${part.where} declares 7bit but carries 8-bit bytes`, severity: 'warning' });
     }
   }

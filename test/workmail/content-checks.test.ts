@@ -57,6 +57,11 @@ describe('checkUpdatedContent', () => {
     expect(await codes(exe)).toEqual(['error:UNSUPPORTED_ATTACHMENT']);
     const eight = Buffer.from(original.toString().replace('hello', 'héllo'), 'utf8');
     expect(await codes(eight)).toEqual(['warning:UNENCODED_8BIT']);
+    // The edge of 7-bit: DEL (0x7f) is ASCII, 0x80 is not.
+    const withByte = (b: number) =>
+      Buffer.concat([original.subarray(0, original.indexOf('hello')), Buffer.from([b]), original.subarray(original.indexOf('hello'))]);
+    expect(await codes(withByte(0x7f))).toEqual([]);
+    expect(await codes(withByte(0x80))).toEqual(['warning:UNENCODED_8BIT']);
   });
 
   it('reports unparseable content instead of throwing', async () => {
