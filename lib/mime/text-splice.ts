@@ -1,10 +1,11 @@
 import iconv from 'iconv-lite';
 import libqp from 'libqp';
 import { canonicalCharset, charsetKind, decodeCharset, encodeCharset, type CharsetKind } from './charset.js';
+import { decodedBody } from './decoded-body.js';
 import { detectLineEnding, normalizeLineBreaks, type LineEnding } from './line-ending.js';
 import type { MimePart } from './mime-part.js';
 import { assertText, decodesLosslessly, readText, setText } from './text-body.js';
-import { decodeTransfer, ENCODED_LINE_LENGTH, encodeQpBinary, encodeTransfer } from './transfer-encoding.js';
+import { ENCODED_LINE_LENGTH, encodeQpBinary, encodeTransfer } from './transfer-encoding.js';
 
 /** Where {@link appendText} puts the text. */
 export type TextPosition = 'top' | 'bottom';
@@ -106,19 +107,19 @@ function target(part: MimePart): Target | string {
   const raw = part.rawBody();
   const rawEol = rawLineEnding(part, raw);
   const lazyQp = transferEncoding === 'quoted-printable' && raw.length > 4096;
-  let bytes = lazyQp ? Buffer.alloc(0) : decodeTransfer(raw, transferEncoding);
+  let bytes = lazyQp ? Buffer.alloc(0) : decodedBody(raw, transferEncoding);
   let charset = canonicalCharset(info.charset) ?? (info.charset ? undefined : 'us-ascii');
   if (!charset) {
     // An unknown label (unknown-8bit, x-made-up): mail charsets are ASCII-compatible, so
     // ASCII text can still be spliced — unless NUL bytes suggest UTF-16/32.
-    if ((lazyQp ? decodeTransfer(raw, transferEncoding) : bytes).includes(0)) return `charset ${JSON.stringify(info.charset)} is unknown`;
+    if ((lazyQp ? decodedBody(raw, transferEncoding) : bytes).includes(0)) return `charset ${JSON.stringify(info.charset)} is unknown`;
     charset = UNKNOWN_ASCII;
   }
   const kind = charset === UNKNOWN_ASCII ? 'ascii' : charsetKind(charset);
   if (kind === 'other') return `charset ${charset} is not one text can be spliced into`;
   let codec = charset;
   let bom = 0;
-  if (kind === 'wide' && lazyQp) bytes = decodeTransfer(raw, transferEncoding);
+  if (kind === 'wide' && lazyQp) bytes = decodedBody(raw, transferEncoding);
   if (kind === 'wide') {
     // A hard line break at the end of quoted-printable is the transport's line end: in UTF-16
     // it would decode to stray CR LF octets (a junk character), so it is not content.
@@ -151,7 +152,7 @@ function target(part: MimePart): Target | string {
     eol,
     rawEol,
     get bytes() {
-      decoded ??= decodeTransfer(raw, transferEncoding);
+      decoded ??= decodedBody(raw, transferEncoding);
       return decoded;
     },
     tail: libqp.decode(raw.subarray(tailStart)),
