@@ -116,7 +116,10 @@ export class HeaderBlock {
 
   /** The first value with this name, or undefined. */
   getFirst(name: string): string | undefined {
-    return this.get(name)[0];
+    // Only the first field is unfolded: parsing asks for Content-Type and friends of every part.
+    const key = name.toLowerCase();
+    const field = this.fields.find((f) => f.key === key);
+    return field && fieldValue(field.raw);
   }
 
   /** Values with RFC 2047 encoded words decoded (unknown charsets leave the word as it was). */

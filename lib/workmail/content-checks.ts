@@ -102,7 +102,7 @@ export function workmailContentProblems(message: MimeMessage, bytes: Buffer, bas
 
   // 7. Unique headers appear once.
   for (const name of UNIQUE_FIELDS) {
-    const count = message.headers.get(name).length;
+    const count = message.headers.rawFields(name).length;
     if (count > 1) error('DUPLICATE_UNIQUE_HEADER', `header ${displayName(name)} appears ${count} times; it may appear only once`);
   }
   return problems;
