@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { buildBodyPart, type NewBodyContent } from './build-part.js';
 import { MimeError } from './errors.js';
@@ -152,7 +153,7 @@ export async function wrapAsAttachment(message: MimeMessage, content: NewBodyCon
   const boundary = freshBoundary(original);
   const { kept, hasMimeVersion } = splitContentFields(message.headers);
   const filename = (options.filename ?? 'original-message.eml').replace(/["\\\r\n]/g, '');
-  const eightBit = original.some((b) => b > 0x7f);
+  const eightBit = !isAscii(original);
   const attachmentHeader =
     `Content-Type: message/rfc822${eol}` +
     (eightBit ? `Content-Transfer-Encoding: 8bit${eol}` : '') +

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type EncodingJapanese from 'encoding-japanese';
 import type Iconv from 'iconv-lite';
 import { loadOnDemand } from '../on-demand.js';
@@ -46,11 +47,6 @@ export function canonicalCharset(declared: string | undefined): string | undefin
   if (resolved === 'us-ascii' || resolved === 'utf-8' || resolved === 'utf8') return resolved === 'utf8' ? 'utf-8' : resolved;
   if (JIS.test(resolved)) return 'iso-2022-jp';
   return iconv().encodingExists(resolved) ? resolved : undefined;
-}
-
-function isAscii(bytes: Uint8Array): boolean {
-  for (const b of bytes) if (b > 0x7f) return false;
-  return true;
 }
 
 function isValidUtf8(bytes: Buffer): boolean {

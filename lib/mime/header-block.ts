@@ -109,9 +109,18 @@ export class HeaderBlock {
     return this.fields.filter((f) => f.key === key).map((f) => fieldValue(f.raw));
   }
 
+  /** The exact bytes of every field with this name, in order (what {@link get} unfolds). */
+  rawFields(name: string): Buffer[] {
+    const key = name.toLowerCase();
+    return this.fields.filter((f) => f.key === key).map((f) => f.raw);
+  }
+
   /** The first value with this name, or undefined. */
   getFirst(name: string): string | undefined {
-    return this.get(name)[0];
+    // Only the first field is unfolded: parsing asks for Content-Type and friends of every part.
+    const key = name.toLowerCase();
+    const field = this.fields.find((f) => f.key === key);
+    return field && fieldValue(field.raw);
   }
 
   /** Values with RFC 2047 encoded words decoded (unknown charsets leave the word as it was). */
@@ -311,7 +320,7 @@ function fieldName(raw: Buffer): string {
  * The value of a raw field: after the colon, up to a bare CR that starts another line for
  * CR-breaking parsers (see {@link headEnd}), unfolded (CRLF, LF or CR before SP/HT), trimmed.
  */
-function fieldValue(raw: Buffer): string {
+export function fieldValue(raw: Buffer): string {
   const colon = raw.indexOf(0x3a);
   const end = headEnd(raw);
   if (colon < 0 || colon > end) return '';

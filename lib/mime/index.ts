@@ -6,7 +6,7 @@ export { parseMessage, parseMessageSync, type ParseOptions } from './parse.js';
 export { parseHeadersOnly } from './headers-only.js';
 export { MimeMessage } from './mime-message.js';
 export { MimePart, type Segment } from './mime-part.js';
-export { HeaderBlock, type HeaderField, type AddHeaderOptions } from './header-block.js';
+export { HeaderBlock, fieldValue, type HeaderField, type AddHeaderOptions } from './header-block.js';
 export { MimeError, type MimeErrorCode } from './errors.js';
 export { DEFAULT_LIMITS, type MimeLimits } from './limits.js';
 export { readContentInfo, type ContentInfo } from './content-info.js';

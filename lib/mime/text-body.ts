@@ -1,5 +1,6 @@
 import { canonicalCharset, charsetKind, decodeCharset, encodeCharset, roundTrips, type DecodedText } from './charset.js';
 import { setContentTypeParam } from './content-type-param.js';
+import { decodedBody } from './decoded-body.js';
 import { MimeError } from './errors.js';
 import { normalizeLineBreaks } from './line-ending.js';
 import type { MimePart } from './mime-part.js';
@@ -20,7 +21,7 @@ export function assertText(part: MimePart): void {
 export function readText(part: MimePart): DecodedText {
   assertText(part);
   const info = part.info;
-  return decodeCharset(decodeTransfer(part.rawBody(), info.transferEncoding), info.charset);
+  return decodeCharset(decodedBody(part.rawBody(), info.transferEncoding), info.charset);
 }
 
 /**
@@ -33,7 +34,7 @@ export function readText(part: MimePart): DecodedText {
 export function decodesLosslessly(part: MimePart): boolean {
   if (!part.isText) return false;
   const info = part.info;
-  const bytes = decodeTransfer(part.rawBody(), info.transferEncoding);
+  const bytes = decodedBody(part.rawBody(), info.transferEncoding);
   const declared = canonicalCharset(info.charset);
   if (info.charset && !declared) {
     // Unknown label: only a guess that is exact for these bytes (plain ASCII) is safe.

@@ -1,9 +1,11 @@
+import { isAscii } from 'node:buffer';
 import libqp from 'libqp';
 import { canonicalCharset, charsetKind, decodeCharset, encodeCharset, encodeWide, type CharsetKind } from './charset.js';
+import { decodedBody } from './decoded-body.js';
 import { detectLineEnding, normalizeLineBreaks, type LineEnding } from './line-ending.js';
 import type { MimePart } from './mime-part.js';
 import { assertText, decodesLosslessly, readText, setText } from './text-body.js';
-import { decodeTransfer, ENCODED_LINE_LENGTH, encodeQpBinary, encodeTransfer } from './transfer-encoding.js';
+import { ENCODED_LINE_LENGTH, encodeQpBinary, encodeTransfer } from './transfer-encoding.js';
 
 /** Where {@link appendText} puts the text. */
 export type TextPosition = 'top' | 'bottom';
@@ -105,19 +107,19 @@ function target(part: MimePart): Target | string {
   const raw = part.rawBody();
   const rawEol = rawLineEnding(part, raw);
   const lazyQp = transferEncoding === 'quoted-printable' && raw.length > 4096;
-  let bytes = lazyQp ? Buffer.alloc(0) : decodeTransfer(raw, transferEncoding);
+  let bytes = lazyQp ? Buffer.alloc(0) : decodedBody(raw, transferEncoding);
   let charset = canonicalCharset(info.charset) ?? (info.charset ? undefined : 'us-ascii');
   if (!charset) {
     // An unknown label (unknown-8bit, x-made-up): mail charsets are ASCII-compatible, so
     // ASCII text can still be spliced — unless NUL bytes suggest UTF-16/32.
-    if ((lazyQp ? decodeTransfer(raw, transferEncoding) : bytes).includes(0)) return `charset ${JSON.stringify(info.charset)} is unknown`;
+    if ((lazyQp ? decodedBody(raw, transferEncoding) : bytes).includes(0)) return `charset ${JSON.stringify(info.charset)} is unknown`;
     charset = UNKNOWN_ASCII;
   }
   const kind = charset === UNKNOWN_ASCII ? 'ascii' : charsetKind(charset);
   if (kind === 'other') return `charset ${charset} is not one text can be spliced into`;
   let codec = charset;
   let bom = 0;
-  if (kind === 'wide' && lazyQp) bytes = decodeTransfer(raw, transferEncoding);
+  if (kind === 'wide' && lazyQp) bytes = decodedBody(raw, transferEncoding);
   if (kind === 'wide') {
     // A hard line break at the end of quoted-printable is the transport's line end: in UTF-16
     // it would decode to stray CR LF octets (a junk character), so it is not content.
@@ -150,7 +152,7 @@ function target(part: MimePart): Target | string {
     eol,
     rawEol,
     get bytes() {
-      decoded ??= decodeTransfer(raw, transferEncoding);
+      decoded ??= decodedBody(raw, transferEncoding);
       return decoded;
     },
     tail: libqp.decode(raw.subarray(tailStart)),
@@ -309,7 +311,7 @@ function splice(t: Target, add: Buffer, offset: number, text: string, position: 
     }
   } else if (IDENTITY.has(transferEncoding)) {
     const sevenBitOnly = transferEncoding !== '8bit' && transferEncoding !== 'binary';
-    if ((sevenBitOnly && add.some((b) => b > 0x7f)) || longestLine(add) > 998) {
+    if ((sevenBitOnly && !isAscii(add)) || longestLine(add) > 998) {
       // 8-bit bytes cannot go into a 7bit body, nor over-long lines into any: quoted-printable
       // (of the content bytes, which decode unchanged).
       part.headers.set('Content-Transfer-Encoding', 'quoted-printable', { raw: true });

@@ -25,6 +25,13 @@ describe('HeaderBlock reading', () => {
     expect(h.has('from')).toBe(true);
     expect(h.has('cc')).toBe(false);
     expect(h.getFirst('cc')).toBeUndefined();
+    // The first of several, unfolded like get() reads it; rawFields keeps every field's bytes.
+    expect(h.getFirst('received')).toBe('from a by b;\tMon, 1 Jan 2024 00:00:00 +0000');
+    expect(h.rawFields('Received').map((r) => r.toString())).toEqual([
+      'Received: from a by b;\r\n\tMon, 1 Jan 2024 00:00:00 +0000\r\n',
+      'Received: from c by d; Mon, 1 Jan 2024 00:00:01 +0000\r\n',
+    ]);
+    expect(h.rawFields('cc')).toEqual([]);
   });
 
   it('decodes RFC 2047 words and leaves undecodable ones readable', () => {

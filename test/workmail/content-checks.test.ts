@@ -36,6 +36,18 @@ describe('checkUpdatedContent', () => {
     expect(await codes(Buffer.from(original.toString().replace(/^Received:.*\r\n/, '')))).toEqual(['error:IMMUTABLE_HEADER_CHANGED']);
   });
 
+  it('compares immutable headers by value: refolding or case is no change, an edit inside a fold is', async () => {
+    const refolded = original.toString().replace('by mx.example.com;', 'by mx.example.com;\r\n\t ').replace('From: a@', 'FROM:   a@');
+    expect(await codes(Buffer.from(refolded))).toEqual([]);
+    expect(await codes(Buffer.from(refolded.replace('mx.example.com;', 'mx2.example.com;')))).toEqual(['error:IMMUTABLE_HEADER_CHANGED']);
+    // The same values in another order are a change.
+    const twoReceived = (first: string, second: string) =>
+      Buffer.from(original.toString().replace(/^Received:.*\r\n/, `Received: ${first}\r\nReceived: ${second}\r\n`));
+    const checks = async (a: Buffer, b: Buffer) => (await checkUpdatedContent(a, b)).map((p) => p.code);
+    expect(await checks(twoReceived('x', 'y'), twoReceived('x', 'y'))).toEqual([]);
+    expect(await checks(twoReceived('x', 'y'), twoReceived('y', 'x'))).toEqual(['IMMUTABLE_HEADER_CHANGED']);
+  });
+
   it('flags missing required headers and duplicated unique ones', async () => {
     const noDate = Buffer.from(original.toString().replace(/Date:.*\r\n/, ''));
     expect(await codes(noDate)).toEqual(['error:REQUIRED_HEADER_MISSING', 'error:IMMUTABLE_HEADER_CHANGED']);
@@ -57,6 +69,11 @@ describe('checkUpdatedContent', () => {
     expect(await codes(exe)).toEqual(['error:UNSUPPORTED_ATTACHMENT']);
     const eight = Buffer.from(original.toString().replace('hello', 'héllo'), 'utf8');
     expect(await codes(eight)).toEqual(['warning:UNENCODED_8BIT']);
+    // The edge of 7-bit: DEL (0x7f) is ASCII, 0x80 is not.
+    const withByte = (b: number) =>
+      Buffer.concat([original.subarray(0, original.indexOf('hello')), Buffer.from([b]), original.subarray(original.indexOf('hello'))]);
+    expect(await codes(withByte(0x7f))).toEqual([]);
+    expect(await codes(withByte(0x80))).toEqual(['warning:UNENCODED_8BIT']);
   });
 
   it('reports unparseable content instead of throwing', async () => {
