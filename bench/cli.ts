@@ -45,5 +45,7 @@ for (const [name, bytes] of [
   );
   const naive = median(Array.from({ length: runs }, () => wall(['bench/naive-rebuild.mjs', file, path.join(dir, 'naive.eml')])));
   const floor = median(Array.from({ length: runs }, () => wall(['-e', copyScript, file, path.join(dir, 'copy.eml')])));
-  console.log(`| ${name} | ${wm.toFixed(0)} ms | ${naive.toFixed(0)} ms | ${(naive / wm).toFixed(1)}× | ${floor.toFixed(0)} ms | ${(naive / floor).toFixed(1)}× |`);
+  console.log(
+    `| ${name} | ${wm.toFixed(0)} ms | ${naive.toFixed(0)} ms | ${(naive / wm).toFixed(1)}× | ${floor.toFixed(0)} ms | ${(naive / floor).toFixed(1)}× |`,
+  );
 }
