@@ -64,6 +64,33 @@ for (const sdk of ['external', 'bundled'] as const) {
   }
 }
 
+// For scale: the AWS SDK's two clients alone, bundled the same way, imported and constructed.
+{
+  const file = path.join(out, 'sdk-only', 'index.mjs');
+  await build({
+    stdin: {
+      contents:
+        "import { S3Client } from '@aws-sdk/client-s3'; import { WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';" +
+        "new S3Client({ region: 'us-east-1', maxAttempts: 1 }); new WorkMailMessageFlowClient({ region: 'us-east-1', maxAttempts: 1 });",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    banner: { js: banner },
+    outfile: file,
+    logLevel: 'silent',
+  });
+  const ms =
+    median(Array.from({ length: runs }, () => cpu(['--input-type=module', '-e', probe(file)], { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }))) -
+    bare;
+  console.log(`| for scale: the SDK's two clients alone, bundled, constructed | ${(statSync(file).size / 1024).toFixed(0)} KiB | ${ms.toFixed(0)} ms |`);
+}
+
 // What the packages wmflow loads on demand (lib/on-demand.ts) cost when a message or the rules
 // first need them, in a fresh process (CPU over a bare node), and their size beside the bundle.
 const onDemandSize = onDemandPackages(path.join(root, 'lib')).reduce((n, p) => n + du(p.dir), 0);

@@ -64,6 +64,7 @@ describe('decodeWords (RFC 2047)', () => {
       }
     }
     expect(compared).toBeGreaterThan(300);
-    expect(encoded).toBeGreaterThan(5);
+    // The samples alone hold five headers with encoded words (the corpus adds more).
+    expect(encoded).toBeGreaterThanOrEqual(5);
   });
 });
