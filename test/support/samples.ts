@@ -19,22 +19,17 @@ export function emlFiles(dir: string | undefined): string[] {
     .map((f) => path.join(dir, f));
 }
 
-/** The corpus messages, or none, after one line saying why none: for tests over the corpus. */
+/** The corpus messages, or none (the run's last lines then say why: {@link corpusAbsence}). */
 export function corpusFiles(): string[] {
-  const files = emlFiles(CORPUS_DIR);
-  if (!files.length) reportCorpusAbsent();
-  return files;
+  return emlFiles(CORPUS_DIR);
 }
 
-let absentReported = false;
-function reportCorpusAbsent(): void {
-  if (absentReported) return;
-  absentReported = true;
-  console.log(
-    CORPUS_DIR
-      ? `corpus tests did not run: WMFLOW_CORPUS_DIR=${CORPUS_DIR} has no .eml files`
-      : 'corpus tests did not run: set WMFLOW_CORPUS_DIR to the public corpus folder (.ci/run does)',
-  );
+/** Why the corpus tests did not run, in one line, or undefined when they did. */
+export function corpusAbsence(): string | undefined {
+  if (emlFiles(CORPUS_DIR).length) return undefined;
+  return CORPUS_DIR
+    ? `corpus tests did not run: WMFLOW_CORPUS_DIR=${CORPUS_DIR} has no .eml files`
+    : 'corpus tests did not run: set WMFLOW_CORPUS_DIR to the public corpus folder (.ci/run does)';
 }
 
 /** Every corpus and sample message as `[label, bytes]`. */

@@ -1,8 +1,10 @@
 import type { Reporter, TestModule } from 'vitest/node';
+import { corpusAbsence } from './samples.js';
 
 /**
  * Ends the run with one plain line, `tests: N passed, N failed, N skipped`, the closing line
- * CI tools read in any language (vitest's own summary is decorated).
+ * CI tools read in any language (vitest's own summary is decorated), after one line saying the
+ * corpus tests did not run when WMFLOW_CORPUS_DIR names no corpus.
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
@@ -18,6 +20,7 @@ export default class SummaryReporter implements Reporter {
       }
       if (module.state() === 'failed' && ![...module.children.allTests()].length) failed++;
     }
-    process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    const absence = corpusAbsence();
+    process.stdout.write(`${absence ? `\n${absence}` : ''}\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }
