@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { onDemandPackages } from '../infra/on-demand-packages.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -32,26 +32,29 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const probe = (file: string) =>
   `const s=process.cpuUsage(); await import(${JSON.stringify(file)}); const u=process.cpuUsage(s); console.log((u.user+u.system)/1000);`;
 
-console.log('| bundle | size | cold import CPU |');
-console.log('| --- | ---: | ---: |');
-for (const sdk of ['external', 'bundled'] as const) {
-  const dir = path.join(out, sdk);
-  mkdirSync(dir, { recursive: true });
-  await build({
-    entryPoints: [path.join(root, 'handlers/message-flow.ts')],
+/** Bundles as the CDK construct does (minified ESM for Node 22, `require` available) into `outfile`. */
+function bundle(outfile: string, options: BuildOptions) {
+  return build({
     bundle: true,
     minify: true,
-    sourcemap: true,
     platform: 'node',
     target: 'node22',
     format: 'esm',
     mainFields: ['module', 'main'],
     banner: { js: banner },
-    external: sdk === 'external' ? ['@aws-sdk/*'] : [],
-    outfile: path.join(dir, 'index.mjs'),
+    outfile,
     logLevel: 'silent',
+    ...options,
   });
+}
+
+console.log('| bundle | size | cold import CPU |');
+console.log('| --- | ---: | ---: |');
+for (const sdk of ['external', 'bundled'] as const) {
+  const dir = path.join(out, sdk);
+  mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'index.mjs');
+  await bundle(file, { entryPoints: [path.join(root, 'handlers/message-flow.ts')], sourcemap: true, external: sdk === 'external' ? ['@aws-sdk/*'] : [] });
   const env = {
     WMFLOW_BUCKET: 'wmflow-bench',
     WMFLOW_RULES_FILE: 'rules.json',
@@ -69,7 +72,7 @@ for (const sdk of ['external', 'bundled'] as const) {
 // For scale: the AWS SDK's two clients alone, bundled the same way, imported and constructed.
 {
   const file = path.join(out, 'sdk-only', 'index.mjs');
-  await build({
+  await bundle(file, {
     stdin: {
       contents:
         "import { S3Client } from '@aws-sdk/client-s3'; import { WorkMailMessageFlowClient } from '@aws-sdk/client-workmailmessageflow';" +
@@ -77,15 +80,6 @@ for (const sdk of ['external', 'bundled'] as const) {
       resolveDir: root,
       loader: 'ts',
     },
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    banner: { js: banner },
-    outfile: file,
-    logLevel: 'silent',
   });
   const ms = median(
     Array.from({ length: runs }, () => cpu(['--input-type=module', '-e', probe(file)], { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' })),
