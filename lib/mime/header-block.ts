@@ -105,8 +105,7 @@ export class HeaderBlock {
 
   /** Unfolded raw values of every field with this name, in order (encoded words kept). */
   get(name: string): string[] {
-    const key = name.toLowerCase();
-    return this.fields.filter((f) => f.key === key).map((f) => fieldValue(f.raw));
+    return this.rawFields(name).map(fieldValue);
   }
 
   /** The exact bytes of every field with this name, in order (what {@link get} unfolds). */
@@ -123,7 +122,7 @@ export class HeaderBlock {
     return field && fieldValue(field.raw);
   }
 
-  /** Values with RFC 2047 encoded words decoded (unknown charsets leave the word as it was). */
+  /** Values with RFC 2047 encoded words decoded ({@link decodeWords}: an unknown charset is read as UTF-8 or windows-1252). */
   getDecoded(name: string): string[] {
     return this.get(name).map(decodeWords);
   }
